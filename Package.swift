@@ -1,0 +1,65 @@
+// swift-tools-version:6.0
+// vtkc: a codec-style command-line tool around the ViTok S-B/4x8 video tokenizer.
+import PackageDescription
+
+/// Release builds need a real CPU target: the x86-64 baseline makes SIMD and Float16 code
+/// 10-100x slower. haswell (AVX2, FMA, F16C) runs on every x86-64 CPU of the last decade;
+/// OpenBLAS picks its own kernels at run time.
+let cpuFlags: [SwiftSetting] = [
+    .unsafeFlags(["-target-cpu", "haswell"]),
+    .unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "vtkc",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "vtkc", targets: ["vtkc"]),
+        .library(name: "VideoIO", targets: ["VideoIO"]),
+        .library(name: "ViTok", targets: ["ViTok"]),
+        .library(name: "VTKFormat", targets: ["VTKFormat"]),
+        .library(name: "Metrics", targets: ["Metrics"]),
+        .library(name: "Codec", targets: ["Codec"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C shims: the system libraries, found through pkg-config.
+        .systemLibrary(
+            name: "CFFmpeg", path: "Sources/CFFmpeg",
+            pkgConfig: "libavformat libavcodec libswscale libswresample libavutil",
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev",
+                              "libswresample-dev", "libavutil-dev"])]),
+        .systemLibrary(
+            name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]),
+
+        // Libraries, one concern each.
+        .target(name: "VideoIO", dependencies: ["CFFmpeg"], swiftSettings: cpuFlags),
+        .target(name: "ViTok", dependencies: ["COpenBLAS"], swiftSettings: cpuFlags),
+        .target(name: "VTKFormat", swiftSettings: cpuFlags),
+        .target(name: "Metrics", dependencies: ["COpenBLAS", "VideoIO"], swiftSettings: cpuFlags),
+        .target(name: "Codec", dependencies: ["VideoIO", "ViTok", "VTKFormat"],
+                swiftSettings: cpuFlags),
+
+        // The thin command-line front end.
+        .executableTarget(
+            name: "vtkc",
+            dependencies: [
+                "VideoIO", "ViTok", "VTKFormat", "Metrics", "Codec",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: cpuFlags),
+
+        .testTarget(name: "VideoIOTests", dependencies: ["VideoIO"], swiftSettings: cpuFlags),
+        .testTarget(name: "ViTokTests", dependencies: ["ViTok"],
+                    resources: [.copy("Fixtures")], swiftSettings: cpuFlags),
+        .testTarget(name: "VTKFormatTests", dependencies: ["VTKFormat"], swiftSettings: cpuFlags),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "VideoIO"],
+                    resources: [.copy("Fixtures")], swiftSettings: cpuFlags),
+        .testTarget(name: "CodecTests", dependencies: ["Codec", "VideoIO", "ViTok", "VTKFormat"],
+                    swiftSettings: cpuFlags),
+        .testTarget(name: "CLITests", dependencies: ["vtkc"], swiftSettings: cpuFlags),
+    ]
+)

@@ -1,0 +1,2 @@
+/// The Codec library of vtkc (see README.md for the architecture).
+public enum CodecLibrary {}

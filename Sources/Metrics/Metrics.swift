@@ -1,0 +1,2 @@
+/// The Metrics library of vtkc (see README.md for the architecture).
+public enum MetricsLibrary {}

@@ -1,0 +1,2 @@
+/// The VTKFormat library of vtkc (see README.md for the architecture).
+public enum VTKFormatLibrary {}

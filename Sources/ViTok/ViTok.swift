@@ -1,0 +1,2 @@
+/// The ViTok library of vtkc (see README.md for the architecture).
+public enum ViTokLibrary {}

@@ -1,0 +1,2 @@
+/// The VideoIO library of vtkc (see README.md for the architecture).
+public enum VideoIOLibrary {}

@@ -1,0 +1,20 @@
+import ArgumentParser
+
+/// The `vtkc` command: a codec-style front end to the ViTok S-B/4x8 video tokenizer.
+@main
+struct VTKC: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vtkc",
+        abstract: "Neural video tokenizer codec: ViTok S-B/4x8 latents in a .vtk container.",
+        discussion: """
+            Exit codes: 0 success; 1 runtime error (bad input, I/O failure, corrupt file); \
+            64 usage error (bad options).
+            """,
+        version: VTKCVersion.string,
+        subcommands: [Compress.self, Expand.self, Score.self, Info.self, Latents.self, Bench.self]
+    )
+}
+
+enum VTKCVersion {
+    static let string = "0.1.0"
+}

@@ -1,0 +1,5 @@
+import XCTest
+
+final class CodecTestsPlaceholder: XCTestCase {
+    func testTargetBuilds() {}
+}

@@ -1,0 +1,5 @@
+import XCTest
+
+final class VideoIOTestsPlaceholder: XCTestCase {
+    func testTargetBuilds() {}
+}
