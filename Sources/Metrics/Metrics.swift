@@ -1,2 +1,0 @@
-/// The Metrics library of vtkc (see README.md for the architecture).
-public enum MetricsLibrary {}
