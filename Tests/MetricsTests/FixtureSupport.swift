@@ -1,0 +1,39 @@
+import Foundation
+import Testing
+
+/// One reference/distorted frame pair written by scripts/make_metric_fixtures.py.
+struct FixtureCase: Decodable {
+    let name: String
+    let width: Int
+    let height: Int
+    let ssim: Double?
+    let psnr: Double?
+    let lpips: Double?
+
+    /// Reference then distorted frame, packed RGB24.
+    func frames(kind: String) throws -> (reference: [UInt8], distorted: [UInt8]) {
+        let bytes = [UInt8](try Data(contentsOf: Fixtures.url("\(kind)_\(name).rgb")))
+        let n = width * height * 3
+        #expect(bytes.count == 2 * n, "fixture \(kind)_\(name).rgb has the wrong size")
+        return (Array(bytes[0..<n]), Array(bytes[n..<(2 * n)]))
+    }
+}
+
+enum Fixtures {
+    static func url(_ name: String) -> URL {
+        Bundle.module.url(forResource: "Fixtures", withExtension: nil)!.appendingPathComponent(name)
+    }
+
+    /// The cases of `<kind>.json` (regenerate: /work/venv/bin/python scripts/make_metric_fixtures.py).
+    static func cases(_ kind: String) throws -> [FixtureCase] {
+        try JSONDecoder().decode([FixtureCase].self, from: Data(contentsOf: url("\(kind).json")))
+    }
+}
+
+/// Asserts |actual - expected| <= tolerance, reporting the caller's location.
+func expectClose(_ actual: Double, _ expected: Double, tolerance: Double, _ what: String,
+                 sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(abs(actual - expected) <= tolerance,
+            "\(what): got \(actual), expected \(expected) (tolerance \(tolerance))",
+            sourceLocation: sourceLocation)
+}
