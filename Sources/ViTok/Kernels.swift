@@ -1,0 +1,144 @@
+import COpenBLAS
+import Foundation
+
+/// Vector kernels of the transformer: exp, softmax, LayerNorm, SwiGLU gate, bias. They work on
+/// 16-float SIMD vectors (two AVX2 registers on the haswell target) with a scalar tail.
+typealias Vec = SIMD16<Float>
+
+/// A raw pointer that may cross into `concurrentPerform` closures; the caller guarantees the
+/// workers touch disjoint parts.
+struct SharedPointer<T>: @unchecked Sendable {
+    let base: UnsafeMutablePointer<T>
+    init(_ base: UnsafeMutablePointer<T>) { self.base = base }
+    init(_ base: UnsafePointer<T>) { self.base = UnsafeMutablePointer(mutating: base) }
+}
+
+/// Runs `body` on `count` items split into `threads` contiguous ranges, one per worker.
+func parallelRanges(_ count: Int, threads: Int, _ body: @Sendable (Range<Int>) -> Void) {
+    let workers = max(1, min(threads, count))
+    if workers == 1 {
+        body(0..<count)
+        return
+    }
+    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        body(count * worker / workers ..< count * (worker + 1) / workers)
+    }
+}
+
+@inline(__always) func load(_ p: UnsafePointer<Float>) -> Vec {
+    UnsafeRawPointer(p).loadUnaligned(as: Vec.self)
+}
+
+@inline(__always) func store(_ v: Vec, _ p: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: Vec.self)
+}
+
+/// e^x to about 2 ulp: x = n ln2 + r with |r| <= ln2/2, a degree-6 polynomial for e^r, and
+/// 2^n assembled in the exponent bits. Inputs are clamped to the finite float range.
+@inline(__always) func exp(_ value: Vec) -> Vec {
+    let x = pointwiseMin(pointwiseMax(value, Vec(repeating: -87.3)), Vec(repeating: 88.3))
+    let shifter = Vec(repeating: 12_582_912)            // 1.5 * 2^23: rounds to an integer
+    let t = x * 1.442_695_04 + shifter
+    let n = t - shifter
+    var r = x - n * 0.693_145_751_953_125                // ln2 high part
+    r = r - n * 1.428_606_765_330_187e-06               // ln2 low part
+    var p = Vec(repeating: 1.0 / 720)
+    p = p * r + 1.0 / 120
+    p = p * r + 1.0 / 24
+    p = p * r + 1.0 / 6
+    p = p * r + 0.5
+    p = p * r + 1
+    p = p * r + 1
+    let integer = unsafeBitCast(t, to: SIMD16<Int32>.self) &- 0x4B40_0000
+    let scale = unsafeBitCast((integer &+ 127) &<< 23, to: Vec.self)
+    return p * scale
+}
+
+/// Replaces each of `rows` rows of `row` values by exp(x - rowmax); returns nothing but
+/// writes each row's sum of exponentials to `sums`.
+func softmaxNumerators(_ s: UnsafeMutablePointer<Float>, rows: Int, columns: Int,
+                       sums: UnsafeMutablePointer<Float>) {
+    let vectorEnd = columns & ~15
+    for row in 0..<rows {
+        let p = s + row * columns
+        var best = Vec(repeating: -.infinity)
+        var i = 0
+        while i < vectorEnd { best = pointwiseMax(best, load(p + i)); i += 16 }
+        var maximum = best.max()
+        for j in vectorEnd..<columns { maximum = max(maximum, p[j]) }
+        let shift = Vec(repeating: maximum)
+        var total = Vec.zero
+        i = 0
+        while i < vectorEnd {
+            let e = exp(load(p + i) - shift)
+            store(e, p + i)
+            total += e
+            i += 16
+        }
+        var sum = total.sum()
+        for j in vectorEnd..<columns {
+            p[j] = Foundation.exp(p[j] - maximum)
+            sum += p[j]
+        }
+        sums[row] = sum
+    }
+}
+
+/// LayerNorm (eps 1e-6, affine) of `rows` rows of `width` values (a multiple of 16).
+func layerNorm(_ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, rows: Int,
+               width: Int, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>) {
+    let inverseWidth = 1 / Float(width)
+    for row in 0..<rows {
+        let src = x + row * width, dst = out + row * width
+        var acc = Vec.zero
+        for i in stride(from: 0, to: width, by: 16) { acc += load(src + i) }
+        let mean = Vec(repeating: acc.sum() * inverseWidth)
+        var squares = Vec.zero
+        for i in stride(from: 0, to: width, by: 16) {
+            let d = load(src + i) - mean
+            squares += d * d
+        }
+        let rstd = Vec(repeating: 1 / (squares.sum() * inverseWidth + 1e-6).squareRoot())
+        for i in stride(from: 0, to: width, by: 16) {
+            store((load(src + i) - mean) * rstd * load(gamma + i) + load(beta + i), dst + i)
+        }
+    }
+}
+
+/// a = silu(a + biasA) * (g + biasG), row by row over `columns` values.
+func swiGLUGate(_ a: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, rows: Int,
+                columns: Int, biasA: UnsafePointer<Float>, biasG: UnsafePointer<Float>) {
+    let vectorEnd = columns & ~15
+    for row in 0..<rows {
+        let pa = a + row * columns, pg = g + row * columns
+        var i = 0
+        while i < vectorEnd {
+            let x = load(pa + i) + load(biasA + i)
+            let silu = x / (1 + exp(-x))
+            store(silu * (load(pg + i) + load(biasG + i)), pa + i)
+            i += 16
+        }
+        for j in vectorEnd..<columns {
+            let x = pa[j] + biasA[j]
+            pa[j] = x / (1 + Foundation.exp(-x)) * (pg[j] + biasG[j])
+        }
+    }
+}
+
+/// Adds `bias` (length `columns`) to each of `rows` rows.
+func addBias(_ x: UnsafeMutablePointer<Float>, rows: Int, columns: Int,
+             bias: UnsafePointer<Float>) {
+    for row in 0..<rows {
+        let p = x + row * columns
+        for j in 0..<columns { p[j] += bias[j] }
+    }
+}
+
+/// C (m x n, leading dimension ldc) = A (m x k, lda) * W^T + beta C, with W a PyTorch Linear
+/// weight (n x k, row-major).
+@inline(__always)
+func sgemmLinear(_ a: UnsafePointer<Float>, lda: Int, weight: UnsafePointer<Float>, m: Int,
+                 n: Int, k: Int, into c: UnsafeMutablePointer<Float>, ldc: Int, beta: Float) {
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k), 1, a,
+                Int32(lda), weight, Int32(k), beta, c, Int32(ldc))
+}

@@ -1,0 +1,52 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A read-only memory mapping of a whole regular file, unmapped when the last reference goes.
+/// Weights stored as aligned float32 are used in place, without a copy.
+final class MappedFile: @unchecked Sendable {
+    /// The mapped file.
+    let url: URL
+    /// Start of the mapping; nil for an empty file.
+    let base: UnsafeRawPointer?
+    /// Size of the file in bytes.
+    let size: Int
+
+    /// Maps `url`; with `populate`, the pages are read in now (so later use does not fault).
+    init(url: URL, populate: Bool = true) throws {
+        self.url = url
+        let fd = open(url.path, O_RDONLY)
+        guard fd >= 0 else {
+            throw ViTokError(.io, file: url, "cannot open: \(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            throw ViTokError(.io, file: url, "cannot stat: \(String(cString: strerror(errno)))")
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            throw ViTokError(.io, file: url, "not a regular file")
+        }
+        size = Int(info.st_size)
+        guard size > 0 else {
+            base = nil
+            return
+        }
+        var flags = MAP_PRIVATE
+        #if os(Linux)
+        if populate { flags |= MAP_POPULATE }
+        #endif
+        let mapped = mmap(nil, size, PROT_READ, flags, fd, 0)
+        guard let mapped, mapped != UnsafeMutableRawPointer(bitPattern: -1) else {
+            throw ViTokError(.io, file: url, "cannot map: \(String(cString: strerror(errno)))")
+        }
+        base = UnsafeRawPointer(mapped)
+    }
+
+    deinit {
+        if let base { munmap(UnsafeMutableRawPointer(mutating: base), size) }
+    }
+}

@@ -1,0 +1,160 @@
+import COpenBLAS
+import Foundation
+
+/// Scratch memory for one batch of clips going through a tower: activations of `rows` tokens
+/// and one attention score tile per worker.
+final class Workspace {
+    let rows: Int
+    let x, normed, qkv, attention, gate, up: UnsafeMutablePointer<Float>
+    let scores, sums: UnsafeMutablePointer<Float>
+    let workers: Int
+
+    /// Query rows per attention tile: large enough for efficient sgemm, small enough that a
+    /// tile of scores (256 x L floats) stays in the L2 cache for L = 1024.
+    static let queryTile = 256
+
+    init(rows: Int, width: Int, hidden: Int, tokens: Int, workers: Int) {
+        self.rows = rows
+        self.workers = workers
+        x = .allocate(capacity: rows * width)
+        normed = .allocate(capacity: rows * width)
+        qkv = .allocate(capacity: rows * 3 * width)
+        attention = .allocate(capacity: rows * width)
+        gate = .allocate(capacity: rows * hidden)
+        up = .allocate(capacity: rows * hidden)
+        scores = .allocate(capacity: workers * min(Self.queryTile, tokens) * tokens)
+        sums = .allocate(capacity: workers * Self.queryTile)
+    }
+
+    deinit {
+        for buffer in [x, normed, qkv, attention, gate, up, scores, sums] { buffer.deallocate() }
+    }
+}
+
+/// One pre-norm transformer block: x += Attn(LN1 x); x += SwiGLU(LN2 x).
+struct TransformerBlock: Sendable {
+    let norm1, norm2: LayerNormWeights
+    let qkv, proj, fc1, fc2, fc3: Linear
+    let width, heads, hidden: Int
+
+    init(_ store: WeightStore, _ prefix: String, width: Int, heads: Int, hidden: Int) throws {
+        self.width = width
+        self.heads = heads
+        self.hidden = hidden
+        norm1 = try LayerNormWeights(store, prefix + ".norm1", width: width)
+        qkv = try Linear(store, prefix + ".attn.qkv", in: width, out: 3 * width, bias: false)
+        proj = try Linear(store, prefix + ".attn.proj", in: width, out: width)
+        norm2 = try LayerNormWeights(store, prefix + ".norm2", width: width)
+        fc1 = try Linear(store, prefix + ".mlp.fc1", in: width, out: hidden)
+        fc2 = try Linear(store, prefix + ".mlp.fc2", in: width, out: hidden)
+        fc3 = try Linear(store, prefix + ".mlp.fc3", in: hidden, out: width)
+    }
+
+    /// Runs the block in place on `ws.x` (clips x tokens rows).
+    func apply(_ ws: Workspace, clips: Int, tokens: Int, rope: RopeTable, threads: Int) {
+        let rows = clips * tokens
+        norm1.apply(ws.x, rows: rows, into: ws.normed, threads: threads)
+        qkv.apply(ws.normed, rows: rows, into: ws.qkv)
+        rotateQueriesAndKeys(ws.qkv, rows: rows, tokens: tokens, rope: rope, threads: threads)
+        attend(ws, clips: clips, tokens: tokens, threads: threads)
+        proj.apply(ws.attention, rows: rows, into: ws.x, accumulate: true)
+
+        norm2.apply(ws.x, rows: rows, into: ws.normed, threads: threads)
+        fc1.weightProduct(ws.normed, rows: rows, into: ws.gate)
+        fc2.weightProduct(ws.normed, rows: rows, into: ws.up)
+        let (gate, up, hidden) = (SharedPointer(ws.gate), SharedPointer(ws.up), hidden)
+        let (b1, b2) = (SharedPointer(fc1.bias!.pointer), SharedPointer(fc2.bias!.pointer))
+        parallelRanges(rows, threads: threads) { range in
+            let offset = range.lowerBound * hidden
+            swiGLUGate(gate.base + offset, up.base + offset, rows: range.count, columns: hidden,
+                       biasA: b1.base, biasG: b2.base)
+        }
+        fc3.apply(ws.gate, rows: rows, into: ws.x, accumulate: true)
+    }
+
+    /// Applies RoPE to the q and k parts of each qkv row, and folds the 1/sqrt(64) = 1/8
+    /// attention scale into q (a power of two, so exact).
+    private func rotateQueriesAndKeys(_ qkv: UnsafeMutablePointer<Float>, rows: Int, tokens: Int,
+                                      rope: RopeTable, threads: Int) {
+        let shared = SharedPointer(qkv)
+        let (width, heads) = (width, heads)
+        rope.cos.withUnsafeBufferPointer { cosTable in
+            rope.sin.withUnsafeBufferPointer { sinTable in
+                let (cosBase, sinBase) = (SharedPointer(cosTable.baseAddress!),
+                                          SharedPointer(sinTable.baseAddress!))
+                parallelRanges(rows, threads: threads) { range in
+                    for row in range {
+                        let token = row % tokens
+                        let c = cosBase.base + token * 32, s = sinBase.base + token * 32
+                        let base = shared.base + row * 3 * width
+                        for part in 0..<2 {
+                            let scale: Float = part == 0 ? 0.125 : 1
+                            for head in 0..<heads {
+                                let p = base + part * width + head * 64
+                                for j in 0..<32 {
+                                    let x0 = p[2 * j], x1 = p[2 * j + 1]
+                                    p[2 * j] = (x0 * c[j] - x1 * s[j]) * scale
+                                    p[2 * j + 1] = (x0 * s[j] + x1 * c[j]) * scale
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// softmax(q k^T) v for every clip and head, in tiles of query rows spread over the
+    /// workers; each tile's products run single-threaded in sgemm.
+    private func attend(_ ws: Workspace, clips: Int, tokens: Int, threads: Int) {
+        let tile = min(Workspace.queryTile, tokens)
+        let tilesPerHead = (tokens + tile - 1) / tile
+        let units = clips * heads * tilesPerHead
+        let workers = max(1, min(threads, ws.workers, units))
+        let (qkv, out) = (SharedPointer(ws.qkv), SharedPointer(ws.attention))
+        let (scores, sums) = (SharedPointer(ws.scores), SharedPointer(ws.sums))
+        let (width, heads) = (width, heads)
+        let stride = 3 * width
+        openblas_set_num_threads(1)
+        defer { openblas_set_num_threads(Int32(threads)) }
+        let body: @Sendable (Int) -> Void = { worker in
+            let s = scores.base + worker * tile * tokens
+            let rowSums = sums.base + worker * Workspace.queryTile
+            for unit in Swift.stride(from: worker, to: units, by: workers) {
+                let clip = unit / (heads * tilesPerHead)
+                let head = unit / tilesPerHead % heads
+                let first = unit % tilesPerHead * tile
+                let count = min(tile, tokens - first)
+                let clipBase = qkv.base + clip * tokens * stride
+                let q = clipBase + first * stride + head * 64
+                let k = clipBase + width + head * 64
+                let v = clipBase + 2 * width + head * 64
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(count), Int32(tokens),
+                            64, 1, q, Int32(stride), k, Int32(stride), 0, s, Int32(tokens))
+                softmaxNumerators(s, rows: count, columns: tokens, sums: rowSums)
+                let o = out.base + (clip * tokens + first) * width + head * 64
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(count), 64,
+                            Int32(tokens), 1, s, Int32(tokens), v, Int32(stride), 0, o,
+                            Int32(width))
+                for r in 0..<count {
+                    let inverse = 1 / rowSums[r]
+                    let row = o + r * width
+                    for j in 0..<64 { row[j] *= inverse }
+                }
+            }
+        }
+        if workers == 1 {
+            body(0)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: workers, execute: body)
+        }
+    }
+}
+
+extension Linear {
+    /// out = x W^T without the bias (the caller fuses the bias into a later pass).
+    func weightProduct(_ x: UnsafePointer<Float>, rows: Int, into out: UnsafeMutablePointer<Float>) {
+        sgemmLinear(x, lda: inFeatures, weight: weight.pointer, m: rows, n: outFeatures,
+                    k: inFeatures, into: out, ldc: outFeatures, beta: 0)
+    }
+}

@@ -1,2 +1,0 @@
-/// The ViTok library of vtkc (see README.md for the architecture).
-public enum ViTokLibrary {}

@@ -1,0 +1,42 @@
+import Foundation
+
+/// Everything that can go wrong while loading ViTok weights. The message names the file, the
+/// tensor (where there is one) and the cause, so a user can act on it.
+public struct ViTokError: LocalizedError, Equatable, Sendable {
+    /// What class of problem was found.
+    public enum Kind: String, Sendable {
+        /// The file could not be opened or read.
+        case io
+        /// The bytes are not a valid safetensors file (truncated, bad header, bad offsets).
+        case malformedFile
+        /// A tensor uses a dtype the engine does not read.
+        case unsupportedDtype
+        /// The metadata has no `vitok_config`.
+        case missingConfig
+        /// The `vitok_config` is not valid JSON, lacks keys, or describes an impossible model.
+        case invalidConfig
+        /// A tensor the model needs is absent.
+        case missingTensor
+        /// A tensor in the file is not used by the model.
+        case unusedTensor
+        /// A tensor has the wrong shape.
+        case shapeMismatch
+        /// Two shards hold the same tensor.
+        case duplicateTensor
+    }
+
+    /// The class of problem.
+    public let kind: Kind
+    /// A one-line, human-readable explanation.
+    public let message: String
+
+    /// Creates an error of `kind` for `file` (and `tensor`, if any) with the cause `detail`.
+    public init(_ kind: Kind, file: URL?, tensor: String? = nil, _ detail: String) {
+        self.kind = kind
+        var where_ = file.map { $0.lastPathComponent } ?? "weights"
+        if let tensor { where_ += ", tensor '\(tensor)'" }
+        message = "\(where_): \(detail)"
+    }
+
+    public var errorDescription: String? { message }
+}

@@ -1,0 +1,106 @@
+import COpenBLAS
+import Foundation
+
+/// A ViTok video auto-encoder on the CPU (DESIGN.md section 3), float32 compute on OpenBLAS.
+///
+/// Clips are `count x T x H x W x 3` channel-last floats in [-1, 1]; latents are
+/// `count x L x c` (the encoder's mean). The config comes from the weights file, so every
+/// ViTok shape (S-B/4x8, S-B/8x8, S-B/4x16, tiny test configs) runs.
+public final class ViTokModel: @unchecked Sendable {
+    /// The shape of the model, read from the weights' `vitok_config` metadata.
+    public let config: ViTokConfig
+    /// The metadata's "model_name", else the file or directory name without extension.
+    public let name: String
+    /// The safetensors files the weights came from, sorted by name.
+    public let weightFiles: [URL]
+    /// Worker threads for OpenBLAS and the engine's own parallel loops (at least 1).
+    public var threads: Int {
+        get { lock.withLock { threadCount } }
+        set { lock.withLock { threadCount = max(1, newValue) } }
+    }
+
+    private let encoder: Encoder
+    private let decoder: Decoder
+    private let lock = NSLock()
+    private var threadCount = ProcessInfo.processInfo.activeProcessorCount
+    /// Tokens per batch step: enough rows for efficient products, bounded memory.
+    private static let rowsPerStep = 4096
+
+    private init(store: WeightStore, url: URL) throws {
+        config = store.config
+        weightFiles = store.files
+        name = store.metadata["model_name"] ?? url.deletingPathExtension().lastPathComponent
+        encoder = try Encoder(store, config: config)
+        decoder = try Decoder(store, config: config)
+        try store.finishLoading()
+    }
+
+    /// Loads a `.safetensors` file or a directory of shards. Throws a `ViTokError` naming the
+    /// file and tensor on malformed files, missing/invalid config, or missing, unused or
+    /// wrong-shaped tensors.
+    public static func load(_ url: URL) throws -> ViTokModel {
+        try ViTokModel(store: WeightStore(url: url), url: url)
+    }
+
+    /// Where the default weights are: `$VTKC_MODEL` when set, else the first existing of
+    /// `<executable>/../share/vtkc/models/vitok-sb4x8` and `<repo>/models/vitok-sb4x8`;
+    /// nil when none exists.
+    public static func defaultModelURL() -> URL? {
+        if let path = ProcessInfo.processInfo.environment["VTKC_MODEL"], !path.isEmpty {
+            return URL(fileURLWithPath: path)
+        }
+        var candidates: [URL] = []
+        if let executable = Bundle.main.executableURL?.resolvingSymlinksInPath() {
+            candidates.append(executable.deletingLastPathComponent()
+                .appendingPathComponent("../share/vtkc/models/vitok-sb4x8").standardized)
+        }
+        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        candidates.append(repo.appendingPathComponent("models/vitok-sb4x8"))
+        return candidates.first { FileManager.default.fileExists(atPath: $0.path) }
+    }
+
+    /// Latent means (`count x L x c`) of `count` channel-last clips (`count x T x H x W x 3`).
+    public func encode(_ clips: [Float], count: Int) -> [Float] {
+        precondition(count >= 0 && clips.count == count * config.clipValues,
+                     "encode: expected \(count) x \(config.clipValues) values, got \(clips.count)")
+        return run(count: count, inputSize: config.clipValues, outputSize: config.latentValues,
+                   input: clips, tower: encoder.tower) { input, clips, output, ws, threads in
+            self.encoder.encode(input, clips: clips, into: output, ws: ws, threads: threads)
+        }
+    }
+
+    /// Channel-last clips in [-1, 1] (`count x T x H x W x 3`) of `count` latent grids.
+    public func decode(_ latents: [Float], count: Int) -> [Float] {
+        precondition(count >= 0 && latents.count == count * config.latentValues,
+                     "decode: expected \(count) x \(config.latentValues) values, got \(latents.count)")
+        return run(count: count, inputSize: config.latentValues, outputSize: config.clipValues,
+                   input: latents, tower: decoder.tower) { input, clips, output, ws, threads in
+            self.decoder.decode(input, clips: clips, into: output, ws: ws, threads: threads)
+        }
+    }
+
+    /// Splits `count` items into steps of at most `rowsPerStep` tokens and runs `step` on each.
+    private func run(count: Int, inputSize: Int, outputSize: Int, input: [Float], tower: Tower,
+                     step: (UnsafePointer<Float>, Int, UnsafeMutablePointer<Float>, Workspace, Int)
+                        -> Void) -> [Float] {
+        guard count > 0 else { return [] }
+        let threads = self.threads
+        openblas_set_num_threads(Int32(threads))
+        let perStep = max(1, min(count, Self.rowsPerStep / config.tokens))
+        let ws = tower.workspace(clips: perStep, threads: threads)
+        var output = [Float](repeating: 0, count: count * outputSize)
+        input.withUnsafeBufferPointer { source in
+            output.withUnsafeMutableBufferPointer { target in
+                var first = 0
+                while first < count {
+                    let clips = min(perStep, count - first)
+                    step(source.baseAddress! + first * inputSize, clips,
+                         target.baseAddress! + first * outputSize, ws, threads)
+                    first += clips
+                }
+            }
+        }
+        return output
+    }
+}

@@ -1,0 +1,92 @@
+import XCTest
+@testable import ViTok
+
+/// Batches against single clips, 1 thread against 2, and other ViTok shapes.
+final class EquivalenceTests: XCTestCase {
+    /// Batched and single products run through differently blocked sgemm kernels, which round
+    /// differently in the last bit; the blocks carry that to a few 1e-7 relative.
+    private let batchTolerance: Float = 1e-5
+
+    func testBatchEqualsSingleClips() throws {
+        let model = try ViTokModel.load(Fixtures.int8Model)
+        let config = model.config
+        let clips = syntheticClips(config, count: 3)
+        let latents = model.encode(clips, count: 3)
+        let reconstructions = model.decode(latents, count: 3)
+        XCTAssertEqual(latents.count, 3 * config.latentValues)
+        for i in 0..<3 {
+            let clip = Array(clips[i * config.clipValues ..< (i + 1) * config.clipValues])
+            let single = model.encode(clip, count: 1)
+            assertClose(Array(latents[i * config.latentValues ..< (i + 1) * config.latentValues]),
+                        single, tolerance: batchTolerance, "latents of clip \(i)")
+            assertClose(Array(reconstructions[i * config.clipValues ..< (i + 1) * config.clipValues]),
+                        model.decode(single, count: 1), tolerance: batchTolerance, "reconstruction \(i)")
+        }
+        XCTAssertEqual(model.encode([], count: 0), [])
+    }
+
+    func testOneThreadEqualsTwo() throws {
+        let model = try ViTokModel.load(Fixtures.int8Model)
+        let clips = syntheticClips(model.config, count: 2, seed: 5)
+        model.threads = 1
+        let latents1 = model.encode(clips, count: 2)
+        let pixels1 = model.decode(latents1, count: 2)
+        model.threads = 2
+        XCTAssertEqual(model.threads, 2)
+        assertClose(model.encode(clips, count: 2), latents1, tolerance: 1e-6, "latents")
+        assertClose(model.decode(latents1, count: 2), pixels1, tolerance: 1e-6, "pixels")
+    }
+
+    /// Tiny relatives of S-B/8x8 and S-B/4x16 (and a non-square tubelet) load and run.
+    func testOtherTubeletConfigsRun() throws {
+        let directory = try temporaryDirectory(self)
+        for tubelet in [[8, 8, 8], [4, 16, 16], [2, 8, 4]] {
+            let config = ViTokConfig(encoderWidth: 128, encoderDepth: 1, encoderHeads: 2,
+                                     encoderMlpHidden: 96, decoderWidth: 64, decoderDepth: 2,
+                                     decoderHeads: 1, decoderMlpHidden: 40, latentChannels: 8,
+                                     tubelet: tubelet, clip: [16, 32, 32], ropePairs: [4, 14, 14])
+            let name = tubelet.map(String.init).joined(separator: "x")
+            let url = directory.appendingPathComponent("tiny-\(name).safetensors")
+            try writeSafetensors(randomModelTensors(config, seed: 3),
+                                 metadata: ["vitok_config": config.jsonString()], to: url)
+            let model = try ViTokModel.load(url)
+            XCTAssertEqual(model.config, config)
+            let clips = syntheticClips(config, count: 2)
+            let latents = model.encode(clips, count: 2)
+            XCTAssertEqual(latents.count, 2 * config.tokens * 8)
+            XCTAssertTrue(latents.allSatisfy(\.isFinite), "\(tubelet)")
+            XCTAssertGreaterThan(latents.map(abs).max()!, 0.01)
+            let pixels = model.decode(latents, count: 2)
+            XCTAssertEqual(pixels.count, clips.count)
+            XCTAssertTrue(pixels.allSatisfy { $0 >= -1 && $0 <= 1 }, "\(tubelet)")
+            assertClose(Array(pixels[config.clipValues...]),
+                        model.decode(Array(latents[config.latentValues...]), count: 1),
+                        tolerance: batchTolerance, "second clip of \(tubelet)")
+        }
+    }
+
+    /// Tubelet order: a clip whose value encodes its own position survives patchify and
+    /// unpatchify, and token 1's first element is pixel (t 0, y 0, x = px, red).
+    func testTubeletRoundTrip() {
+        let config = ViTokConfig(tubelet: [2, 4, 8], clip: [4, 8, 16])
+        let tubelets = Tubelets(config: config)
+        let clip = (0..<config.clipValues).map { Float($0) / Float(config.clipValues) }
+        var tokens = [Float](repeating: 0, count: tubelets.tokens * tubelets.patchDim)
+        var back = [Float](repeating: 0, count: clip.count)
+        clip.withUnsafeBufferPointer { source in
+            tokens.withUnsafeMutableBufferPointer {
+                tubelets.patchify(source.baseAddress!, into: $0.baseAddress!)
+            }
+        }
+        XCTAssertEqual(tokens[tubelets.patchDim], clip[8 * 3], "token 1 starts at x = 8")
+        XCTAssertEqual(tokens[1], clip[3], "element 1 is dx = 1")
+        XCTAssertEqual(tokens[4 * 8], clip[16 * 8 * 3], "element py*px is dt = 1")
+        XCTAssertEqual(tokens[2 * 4 * 8], clip[1], "element q*py*px is the green channel")
+        tokens.withUnsafeBufferPointer { source in
+            back.withUnsafeMutableBufferPointer {
+                tubelets.unpatchify(source.baseAddress!, into: $0.baseAddress!)
+            }
+        }
+        XCTAssertEqual(back, clip)
+    }
+}

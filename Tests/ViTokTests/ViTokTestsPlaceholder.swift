@@ -1,5 +1,0 @@
-import XCTest
-
-final class ViTokTestsPlaceholder: XCTestCase {
-    func testTargetBuilds() {}
-}
