@@ -1,0 +1,137 @@
+// SHA-256 as specified in FIPS 180-4, section 6.2. Used to identify model weights in .vtk
+// headers; streaming, so multi-gigabyte weight shards hash with bounded memory.
+import Foundation
+
+/// SHA-256 (FIPS 180-4). Use the one-shot `hash(_:)`, `hash(files:)`, or an incremental
+/// instance: `var h = SHA256(); h.update(bytes); let digest = h.finalize()`.
+public struct SHA256: Sendable {
+    private static let k: [UInt32] = [
+        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+        0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+        0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+        0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+        0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+        0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+        0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+    ]
+
+    private var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
+        (0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19)
+    private var buffer: [UInt8] = []
+    private var totalBytes: UInt64 = 0
+
+    /// A fresh hasher.
+    public init() { buffer.reserveCapacity(64) }
+
+    /// Feeds more message bytes.
+    public mutating func update<C: Collection>(_ bytes: C) where C.Element == UInt8 {
+        let done: Void? = bytes.withContiguousStorageIfAvailable { update(buffer: $0) }
+        if done == nil { Array(bytes).withUnsafeBufferPointer { update(buffer: $0) } }
+    }
+
+    private mutating func update(buffer: UnsafeBufferPointer<UInt8>) {
+        totalBytes &+= UInt64(buffer.count)
+        var start = 0
+        if !buffer.isEmpty && !self.buffer.isEmpty {
+            let take = min(64 - self.buffer.count, buffer.count)
+            self.buffer.append(contentsOf: buffer[0..<take])
+            start = take
+            guard self.buffer.count == 64 else { return }
+            let block = self.buffer
+            block.withUnsafeBufferPointer { compress($0, at: 0) }
+            self.buffer.removeAll(keepingCapacity: true)
+        }
+        while buffer.count - start >= 64 {
+            compress(buffer, at: start)
+            start += 64
+        }
+        self.buffer.append(contentsOf: buffer[start...])
+    }
+
+    /// Pads the message and returns the 32-byte digest. The hasher must not be reused.
+    public mutating func finalize() -> [UInt8] {
+        let bitLength = totalBytes &* 8
+        var tail = buffer
+        tail.append(0x80)
+        while tail.count % 64 != 56 { tail.append(0) }
+        for i in (0..<8).reversed() { tail.append(UInt8(truncatingIfNeeded: bitLength >> (UInt64(i) * 8))) }
+        tail.withUnsafeBufferPointer { block in
+            for start in stride(from: 0, to: block.count, by: 64) { compress(block, at: start) }
+        }
+        buffer.removeAll()
+        var digest: [UInt8] = []
+        digest.reserveCapacity(32)
+        for word in [state.0, state.1, state.2, state.3, state.4, state.5, state.6, state.7] {
+            for shift in stride(from: 24, through: 0, by: -8) { digest.append(UInt8(truncatingIfNeeded: word >> UInt32(shift))) }
+        }
+        return digest
+    }
+
+    /// The digest of `bytes`.
+    public static func hash<C: Collection>(_ bytes: C) -> [UInt8] where C.Element == UInt8 {
+        var hasher = SHA256()
+        hasher.update(bytes)
+        return hasher.finalize()
+    }
+
+    /// The digest of the concatenation of `files`, in the given order, read in 1 MiB chunks.
+    /// Throws `VTKFormatError` (kind `.io`) naming the file that could not be read.
+    public static func hash(files: [URL]) throws -> [UInt8] {
+        var hasher = SHA256()
+        for url in files {
+            let handle: FileHandle
+            do { handle = try FileHandle(forReadingFrom: url) } catch {
+                throw VTKFormatError(file: url.lastPathComponent, kind: .io, message: "cannot open for hashing (\(error.localizedDescription))")
+            }
+            defer { try? handle.close() }
+            while true {
+                let chunk: Data?
+                do { chunk = try handle.read(upToCount: 1 << 20) } catch {
+                    throw VTKFormatError(file: url.lastPathComponent, kind: .io, message: "read failed while hashing (\(error.localizedDescription))")
+                }
+                guard let chunk, !chunk.isEmpty else { break }
+                hasher.update(chunk)
+            }
+        }
+        return hasher.finalize()
+    }
+
+    /// Lower-case hexadecimal spelling of a digest.
+    public static func hex(_ digest: [UInt8]) -> String {
+        digest.map { String(format: "%02x", $0) }.joined()
+    }
+
+    private mutating func compress(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) {
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+            for t in 0..<16 {
+                let i = offset + 4 * t
+                w[t] = UInt32(bytes[i]) << 24 | UInt32(bytes[i + 1]) << 16
+                    | UInt32(bytes[i + 2]) << 8 | UInt32(bytes[i + 3])
+            }
+            for t in 16..<64 {
+                let s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
+                let s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10)
+                w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
+            }
+            var a = state.0, b = state.1, c = state.2, d = state.3
+            var e = state.4, f = state.5, g = state.6, h = state.7
+            SHA256.k.withUnsafeBufferPointer { k in
+                for t in 0..<64 {
+                    let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
+                    let choose = (e & f) ^ (~e & g)
+                    let t1 = h &+ s1 &+ choose &+ k[t] &+ w[t]
+                    let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
+                    let majority = (a & b) ^ (a & c) ^ (b & c)
+                    let t2 = s0 &+ majority
+                    h = g; g = f; f = e; e = d &+ t1
+                    d = c; c = b; b = a; a = t1 &+ t2
+                }
+            }
+            state.0 &+= a; state.1 &+= b; state.2 &+= c; state.3 &+= d
+            state.4 &+= e; state.5 &+= f; state.6 &+= g; state.7 &+= h
+        }
+    }
+}
+
+@inline(__always) private func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }

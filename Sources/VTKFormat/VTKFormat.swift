@@ -1,2 +1,0 @@
-/// The VTKFormat library of vtkc (see README.md for the architecture).
-public enum VTKFormatLibrary {}

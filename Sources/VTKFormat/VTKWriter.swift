@@ -1,0 +1,140 @@
+// Streaming .vtk writer: header first, then one record per appended group (and the audio
+// record when given), the end record on finish(). Memory is bounded by one group. Output goes
+// to a temporary file in the destination's directory, renamed over the destination by finish();
+// on an error or when dropped unfinished, the temporary file is removed.
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Writes a .vtk file. Usage:
+///
+///     let writer = try VTKWriter(url: out, header: header, overwrite: false)
+///     for group in groups { try writer.appendGroup(group) }   // header.groupCount times
+///     try writer.setAudio(audioTrack.serialized())             // optional, at any point
+///     try writer.finish()
+///
+/// Each group is `header.valuesPerGroup` floats, laid out tiles x tokensPerTile x
+/// latentChannels (channel fastest, tiles row-major). Bytes depend only on the inputs.
+/// Errors are `VTKFormatError`s; a writer that threw an I/O error refuses further calls.
+public final class VTKWriter {
+    /// The header being written.
+    public let header: VTKHeader
+    /// The destination.
+    public let url: URL
+    /// Bytes written so far (to the temporary file).
+    public private(set) var bytesWritten = 0
+    /// Group records written so far.
+    public private(set) var groupsWritten = 0
+    /// Payload bytes of the group records written so far (without framing).
+    public private(set) var groupPayloadBytes = 0
+
+    private let overwrite: Bool
+    private let temporaryURL: URL
+    private var handle: FileHandle?
+    private var audioWritten = false
+    private var finished = false
+    private var name: String { url.lastPathComponent }
+
+    /// Creates the temporary file and writes the header. Throws `.outputExists` when `url`
+    /// exists and `overwrite` is false, `.malformed` for a header field out of range.
+    public init(url: URL, header: VTKHeader, overwrite: Bool) throws {
+        self.url = url
+        self.header = header
+        self.overwrite = overwrite
+        let name = url.lastPathComponent
+        temporaryURL = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(name).\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp")
+        if !overwrite && FileManager.default.fileExists(atPath: url.path) {
+            throw VTKFormatError(file: name, kind: .outputExists, message: "output already exists; refusing to overwrite it")
+        }
+        let prefix = try header.encodedPrefix(file: name)
+        guard FileManager.default.createFile(atPath: temporaryURL.path, contents: nil) else {
+            throw VTKFormatError(file: name, kind: .io, message: "cannot create \(temporaryURL.path)")
+        }
+        do { handle = try FileHandle(forWritingTo: temporaryURL) } catch {
+            removeTemporary()
+            throw VTKFormatError(file: name, kind: .io, message: "cannot open \(temporaryURL.path) (\(error.localizedDescription))")
+        }
+        try write(prefix)
+    }
+
+    deinit { if !finished { removeTemporary() } }
+
+    /// Encodes and writes the next group's latents. Throws `.invalidLatents` (nothing is
+    /// written; the writer stays usable) for a wrong count or NaN/Inf values.
+    public func appendGroup(_ latents: [Float]) throws {
+        try checkOpen("append a group")
+        guard groupsWritten < header.groupCount else {
+            throw VTKFormatError(file: name, kind: .misuse, location: "group \(groupsWritten)",
+                                 message: "the header's \(header.frameCount) frames make only \(header.groupCount) groups")
+        }
+        let payload = try GroupCoding.encode(latents, index: groupsWritten, header: header, file: name)
+        try write(Records.frame(.group, payload))
+        groupsWritten += 1
+        groupPayloadBytes += payload.count
+    }
+
+    /// Writes the audio record (at most once, before `finish()`).
+    public func setAudio(_ bytes: [UInt8]) throws {
+        try checkOpen("add audio")
+        guard !audioWritten else {
+            throw VTKFormatError(file: name, kind: .misuse, message: "audio was already written")
+        }
+        try write(Records.frame(.audio, bytes))
+        audioWritten = true
+    }
+
+    /// Writes the end record, closes the file and renames it to `url`. Throws `.misuse`
+    /// when fewer than `header.groupCount` groups were appended.
+    public func finish() throws {
+        try checkOpen("finish")
+        guard groupsWritten == header.groupCount else {
+            throw VTKFormatError(file: name, kind: .misuse,
+                                 message: "finish() after \(groupsWritten) of \(header.groupCount) groups")
+        }
+        try write(Records.frame(.end, Records.endPayload(groups: groupsWritten, audioRecords: audioWritten ? 1 : 0)))
+        do {
+            try handle?.synchronize()
+            try handle?.close()
+        } catch {
+            fail()
+            throw VTKFormatError(file: name, kind: .io, message: "cannot close the output (\(error.localizedDescription))")
+        }
+        handle = nil
+        if !overwrite && FileManager.default.fileExists(atPath: url.path) {
+            fail()
+            throw VTKFormatError(file: name, kind: .outputExists, message: "output appeared while writing; refusing to overwrite it")
+        }
+        guard rename(temporaryURL.path, url.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            fail()
+            throw VTKFormatError(file: name, kind: .io, message: "cannot rename the temporary file into place (\(reason))")
+        }
+        finished = true
+    }
+
+    private func checkOpen(_ action: String) throws {
+        guard handle != nil, !finished else {
+            throw VTKFormatError(file: name, kind: .misuse, message: "cannot \(action): the writer is finished or failed")
+        }
+    }
+
+    private func write(_ bytes: [UInt8]) throws {
+        do { try handle?.write(contentsOf: bytes) } catch {
+            fail()
+            throw VTKFormatError(file: name, kind: .io, offset: bytesWritten, message: "write failed (\(error.localizedDescription))")
+        }
+        bytesWritten += bytes.count
+    }
+
+    private func fail() {
+        try? handle?.close()
+        handle = nil
+        removeTemporary()
+    }
+
+    private func removeTemporary() { try? FileManager.default.removeItem(at: temporaryURL) }
+}

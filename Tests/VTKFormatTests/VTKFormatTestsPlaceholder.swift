@@ -1,5 +1,0 @@
-import XCTest
-
-final class VTKFormatTestsPlaceholder: XCTestCase {
-    func testTargetBuilds() {}
-}
