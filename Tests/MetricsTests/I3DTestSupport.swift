@@ -4,9 +4,6 @@ import XCTest
 
 /// Shared helpers of the I3D and rFVD tests.
 enum I3DTestSupport {
-    static let repoRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
     static func fixture(_ name: String) throws -> URL {
         guard let url = Bundle.module.url(forResource: "Fixtures/\(name)", withExtension: nil) else {
             throw XCTSkip("fixture \(name) is missing from the test bundle")
@@ -20,9 +17,11 @@ enum I3DTestSupport {
 
     /// The converted weights (scripts/fetch_i3d.py); tests that need them skip when absent.
     static func model() throws -> I3D {
-        let url = repoRoot.appendingPathComponent("weights/i3d_kinetics400.safetensors")
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            throw XCTSkip("no \(url.path): run `python scripts/fetch_i3d.py` to test I3D")
+        let url: URL
+        do {
+            url = try MetricWeights.i3dURL()
+        } catch {
+            throw XCTSkip("\(error.localizedDescription)")
         }
         return try cache.model(url)
     }
