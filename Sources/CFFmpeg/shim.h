@@ -17,5 +17,8 @@ static inline int vtkc_averror_eof(void) { return AVERROR_EOF; }
 static inline int vtkc_averror_eagain(void) { return AVERROR(EAGAIN); }
 static inline int64_t vtkc_nopts_value(void) { return AV_NOPTS_VALUE; }
 static inline AVRational vtkc_time_base_q(void) { return AV_TIME_BASE_Q; }
+static inline int vtkc_averror_stream_not_found(void) { return AVERROR_STREAM_NOT_FOUND; }
+static inline int vtkc_averror_decoder_not_found(void) { return AVERROR_DECODER_NOT_FOUND; }
+static inline int vtkc_averror_invaliddata(void) { return AVERROR_INVALIDDATA; }
 
 #endif

@@ -1,0 +1,128 @@
+import CFFmpeg
+import Foundation
+
+// One owner per FFmpeg handle: each class allocates in its throwing init and frees in deinit.
+
+/// An opened input file (AVFormatContext from avformat_open_input).
+final class InputContext {
+    let pointer: UnsafeMutablePointer<AVFormatContext>
+
+    /// Opens `path`; `probeStreams` also decodes a little to fill in the stream parameters.
+    init(path: String, probeStreams: Bool = true) throws {
+        FFmpegLog.configure()
+        var context: UnsafeMutablePointer<AVFormatContext>?
+        try check(avformat_open_input(&context, path, nil, nil), "open input", path)
+        guard let context else {
+            throw FFmpegError(code: vtkc_averror(ENOMEM), operation: "open input", path: path)
+        }
+        let status = probeStreams ? avformat_find_stream_info(context, nil) : 0
+        if status < 0 {
+            var owned: UnsafeMutablePointer<AVFormatContext>? = context
+            avformat_close_input(&owned)
+            throw FFmpegError(code: status, operation: "read stream info", path: path)
+        }
+        pointer = context
+    }
+
+    deinit {
+        var owned: UnsafeMutablePointer<AVFormatContext>? = pointer
+        avformat_close_input(&owned)
+    }
+
+    /// The stream at `index`.
+    func stream(_ index: Int) -> UnsafeMutablePointer<AVStream> {
+        pointer.pointee.streams[index]!
+    }
+
+    var streamCount: Int { Int(pointer.pointee.nb_streams) }
+}
+
+/// A codec context for one encoder or decoder.
+final class CodecContext {
+    let pointer: UnsafeMutablePointer<AVCodecContext>
+
+    init(codec: UnsafePointer<AVCodec>, path: String) throws {
+        guard let context = avcodec_alloc_context3(codec) else {
+            throw FFmpegError(code: vtkc_averror(ENOMEM), operation: "allocate codec", path: path)
+        }
+        pointer = context
+    }
+
+    deinit {
+        var owned: UnsafeMutablePointer<AVCodecContext>? = pointer
+        avcodec_free_context(&owned)
+    }
+}
+
+/// A reusable AVFrame.
+final class Frame {
+    let pointer: UnsafeMutablePointer<AVFrame>
+
+    init(path: String) throws {
+        guard let frame = av_frame_alloc() else {
+            throw FFmpegError(code: vtkc_averror(ENOMEM), operation: "allocate frame", path: path)
+        }
+        pointer = frame
+    }
+
+    deinit {
+        var owned: UnsafeMutablePointer<AVFrame>? = pointer
+        av_frame_free(&owned)
+    }
+}
+
+/// A reusable AVPacket.
+final class Packet {
+    let pointer: UnsafeMutablePointer<AVPacket>
+
+    init(path: String) throws {
+        guard let packet = av_packet_alloc() else {
+            throw FFmpegError(code: vtkc_averror(ENOMEM), operation: "allocate packet", path: path)
+        }
+        pointer = packet
+    }
+
+    deinit {
+        var owned: UnsafeMutablePointer<AVPacket>? = pointer
+        av_packet_free(&owned)
+    }
+}
+
+/// A scaler/colour converter, rebuilt only when its input geometry or format changes.
+final class Scaler {
+    private(set) var pointer: OpaquePointer?
+    private var key: [Int32] = []
+
+    /// Returns a context for the given conversion, reusing the current one when the geometry,
+    /// formats, flags and `extra` (colour settings the caller applies) match; `isNew` says
+    /// when the caller must apply those settings.
+    func context(
+        from srcW: Int32, _ srcH: Int32, _ srcFormat: AVPixelFormat,
+        to dstW: Int32, _ dstH: Int32, _ dstFormat: AVPixelFormat, flags: Int32,
+        extra: [Int32] = [], path: String
+    ) throws -> (OpaquePointer, isNew: Bool) {
+        let wanted = [srcW, srcH, srcFormat.rawValue, dstW, dstH, dstFormat.rawValue, flags] + extra
+        if let pointer, wanted == key { return (pointer, false) }
+        sws_freeContext(pointer)
+        pointer = sws_getContext(srcW, srcH, srcFormat, dstW, dstH, dstFormat, flags, nil, nil, nil)
+        key = wanted
+        guard let pointer else {
+            throw FFmpegError(code: vtkc_averror(EINVAL), operation:
+                "set up pixel conversion \(srcW)x\(srcH) \(pixelFormatName(srcFormat))", path: path)
+        }
+        return (pointer, true)
+    }
+
+    deinit { sws_freeContext(pointer) }
+}
+
+/// FFmpeg's name of a pixel format, for messages.
+func pixelFormatName(_ format: AVPixelFormat) -> String {
+    guard let name = av_get_pix_fmt_name(format) else { return "format \(format.rawValue)" }
+    return String(cString: name)
+}
+
+/// FFmpeg's name of a codec id, e.g. "h264".
+func nameOfCodec(_ id: AVCodecID) -> String {
+    String(cString: avcodec_get_name(id))
+}

@@ -1,0 +1,98 @@
+import CFFmpeg
+import Foundation
+
+/// A muxer writing to a temporary file beside the final one. `commit()` writes the trailer and
+/// renames the temporary file into place; an output dropped without `commit()` deletes it.
+final class OutputFile {
+    let pointer: UnsafeMutablePointer<AVFormatContext>
+    /// The name the caller asked for; every error names this path.
+    let finalPath: String
+    let temporaryPath: String
+    private var committed = false
+
+    /// Prepares a muxer of the given FFmpeg format name (e.g. "mp4") for `url`. The file is
+    /// created by `open()`, after the streams are added.
+    init(url: URL, format: String) throws {
+        FFmpegLog.configure()
+        finalPath = url.path
+        let directory = url.deletingLastPathComponent().path
+        let token = UUID().uuidString.prefix(8)
+        temporaryPath = (directory as NSString)
+            .appendingPathComponent(".\(url.lastPathComponent).\(token).partial")
+        var context: UnsafeMutablePointer<AVFormatContext>?
+        try check(avformat_alloc_output_context2(&context, nil, format, temporaryPath),
+                  "set up \(format) muxer", finalPath)
+        guard let context else {
+            throw FFmpegError(code: vtkc_averror(ENOMEM), operation: "set up muxer", path: finalPath)
+        }
+        pointer = context
+    }
+
+    /// Whether the format wants codec headers in the stream parameters (MP4 does).
+    var wantsGlobalHeader: Bool { pointer.pointee.oformat.pointee.flags & AVFMT_GLOBALHEADER != 0 }
+
+    /// Records the true frame size of an odd-sized 4:2:0 video coded one pixel larger, as the
+    /// container tag `FrameSizeTag.key` (MP4: a metadata key in the moov 'meta' box).
+    func recordFrameSize(width: Int, height: Int) throws {
+        try check(av_dict_set(&pointer.pointee.metadata, FrameSizeTag.key, "\(width)x\(height)", 0),
+                  "record frame size", finalPath)
+        if String(cString: pointer.pointee.oformat.pointee.name) == "mp4" {
+            try check(av_opt_set(pointer.pointee.priv_data, "movflags", "+use_metadata_tags", 0),
+                      "enable MP4 metadata keys", finalPath)
+        }
+    }
+
+    /// Creates the temporary file and writes the container header.
+    func open() throws {
+        try check(avio_open(&pointer.pointee.pb, temporaryPath, AVIO_FLAG_WRITE),
+                  "create output file", finalPath)
+        try check(avformat_write_header(pointer, nil), "write container header", finalPath)
+    }
+
+    /// Adds a stream; the caller fills its parameters.
+    func addStream() throws -> UnsafeMutablePointer<AVStream> {
+        guard let stream = avformat_new_stream(pointer, nil) else {
+            throw FFmpegError(code: vtkc_averror(ENOMEM), operation: "add stream", path: finalPath)
+        }
+        return stream
+    }
+
+    /// Writes one packet through the interleaving queue (the muxer takes the packet's data).
+    func write(_ packet: UnsafeMutablePointer<AVPacket>) throws {
+        try check(av_interleaved_write_frame(pointer, packet), "write packet", finalPath)
+    }
+
+    /// Writes the trailer, closes the file and renames it to its final name.
+    func commit() throws {
+        try check(av_write_trailer(pointer), "finish container", finalPath)
+        try check(avio_closep(&pointer.pointee.pb), "close output file", finalPath)
+        if rename(temporaryPath, finalPath) != 0 {
+            let reason = String(cString: strerror(errno))
+            throw VideoIOError.fileSystem(path: finalPath, detail: "cannot rename the finished file into place: \(reason)")
+        }
+        committed = true
+    }
+
+    deinit {
+        if pointer.pointee.pb != nil { avio_closep(&pointer.pointee.pb) }
+        avformat_free_context(pointer)
+        if !committed { unlink(temporaryPath) }
+    }
+}
+
+/// The container tag that carries the exact frame size when the coded size is one pixel
+/// larger (odd sizes in 4:2:0), written by `VideoWriter` and honoured by `VideoReader`.
+enum FrameSizeTag {
+    static let key = "vtkc_frame_size"
+
+    /// The size to crop a coded `codedWidth` x `codedHeight` picture to, when `format`'s
+    /// metadata holds a valid tag at most one pixel smaller in each direction.
+    static func size(in format: UnsafeMutablePointer<AVFormatContext>, codedWidth: Int, codedHeight: Int) -> (Int, Int)? {
+        guard let entry = av_dict_get(format.pointee.metadata, key, nil, 0) else { return nil }
+        let parts = String(cString: entry.pointee.value).split(separator: "x").compactMap { Int($0) }
+        guard parts.count == 2 else { return nil }
+        let (w, h) = (parts[0], parts[1])
+        guard w > 0, h > 0, (0...1).contains(codedWidth - w), (0...1).contains(codedHeight - h) else { return nil }
+        return (w, h)
+    }
+}

@@ -1,2 +1,0 @@
-/// The VideoIO library of vtkc (see README.md for the architecture).
-public enum VideoIOLibrary {}

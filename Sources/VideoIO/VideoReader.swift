@@ -1,0 +1,130 @@
+import CFFmpeg
+import Foundation
+
+/// Reads the video stream of any file libavformat and libavcodec understand (MP4, MKV, AVI,
+/// MOV, WebM; H.264, HEVC, MPEG-4, VP9, MS-MPEG4, Cinepak, ...) as RGB24 frames at the source
+/// size, one at a time, so memory stays flat however long the video is. The packets of the
+/// first audio stream are collected untouched along the way (see `audio`).
+///
+/// A reader is not thread-safe; use it from one thread at a time.
+public final class VideoReader {
+    /// What the file says about its video stream.
+    public let info: VideoInfo
+    /// The file being read.
+    public let url: URL
+
+    private let input: InputContext
+    private let decoder: CodecContext
+    private let videoIndex: Int
+    private let audioIndex: Int?
+    private let packet: Packet
+    private let frame: Frame
+    private let converter: RGBConverter
+    private var audioTrack: AudioTrack?
+    private var demuxerDone = false
+    private var finished = false
+
+    /// Opens `url` and its best video stream. Throws a one-line error naming the file when it
+    /// is missing, unreadable, not a video, or has a codec this FFmpeg cannot decode.
+    public init(url: URL) throws {
+        let path = url.path
+        self.url = url
+        let input = try InputContext(path: path)
+        self.input = input
+        var codec: UnsafePointer<AVCodec>?
+        let found = av_find_best_stream(input.pointer, AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0)
+        if found == vtkc_averror_stream_not_found() { throw VideoIOError.noVideoStream(path: path) }
+        if found == vtkc_averror_decoder_not_found() {
+            let index = (0..<input.streamCount).first {
+                input.stream($0).pointee.codecpar.pointee.codec_type == AVMEDIA_TYPE_VIDEO
+            }
+            let id = index.map { input.stream($0).pointee.codecpar.pointee.codec_id } ?? AV_CODEC_ID_NONE
+            throw VideoIOError.noDecoder(path: path, codec: nameOfCodec(id))
+        }
+        try check(found, "find video stream", path)
+        guard let codec else { throw VideoIOError.noVideoStream(path: path) }
+        videoIndex = Int(found)
+        let stream = input.stream(videoIndex)
+        decoder = try CodecContext(codec: codec, path: path)
+        let ctx = decoder.pointer
+        try check(avcodec_parameters_to_context(ctx, stream.pointee.codecpar), "set up video decoder", path)
+        ctx.pointee.pkt_timebase = stream.pointee.time_base
+        ctx.pointee.thread_count = 0
+        ctx.pointee.thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE
+        try check(avcodec_open2(ctx, codec, nil), "open \(nameOfCodec(codec.pointee.id)) decoder", path)
+        info = try VideoInfoProbe.info(input: input, streamIndex: videoIndex, decoder: ctx, path: path)
+        guard info.width > 0, info.height > 0 else {
+            throw VideoIOError.invalidArgument(path: path, detail: "video stream has no frame size")
+        }
+        audioIndex = VideoInfoProbe.firstAudioStream(input)
+        if let audioIndex {
+            let audioStream = input.stream(audioIndex)
+            audioTrack = AudioTrack(parameters: audioStream.pointee.codecpar,
+                                    timeBase: audioStream.pointee.time_base)
+        }
+        for index in 0..<input.streamCount where index != videoIndex && index != audioIndex {
+            input.stream(index).pointee.discard = AVDISCARD_ALL
+        }
+        packet = try Packet(path: path)
+        frame = try Frame(path: path)
+        converter = RGBConverter(width: info.width, height: info.height, path: path)
+    }
+
+    /// The first audio stream's packets and parameters, or nil when the file has no audio.
+    /// Complete once `nextFrame()` has returned nil.
+    public var audio: AudioTrack? { audioTrack }
+
+    /// The next frame in presentation order, or nil at the end of the stream.
+    public func nextFrame() throws -> RGBFrame? {
+        guard !finished else { return nil }
+        let path = url.path
+        while true {
+            let status = avcodec_receive_frame(decoder.pointer, frame.pointer)
+            if status >= 0 {
+                defer { av_frame_unref(frame.pointer) }
+                return try makeFrame()
+            }
+            if status == vtkc_averror_eof() {
+                finished = true
+                return nil
+            }
+            if status != vtkc_averror_eagain() { try check(status, "decode video", path) }
+            try feedDecoder()
+        }
+    }
+
+    /// Reads packets until one video packet (or the end-of-stream flush) reaches the decoder,
+    /// keeping audio packets on the way.
+    private func feedDecoder() throws {
+        let path = url.path
+        if demuxerDone {
+            try check(avcodec_send_packet(decoder.pointer, nil), "flush video decoder", path)
+            return
+        }
+        while true {
+            let status = av_read_frame(input.pointer, packet.pointer)
+            if status == vtkc_averror_eof() {
+                demuxerDone = true
+                try check(avcodec_send_packet(decoder.pointer, nil), "flush video decoder", path)
+                return
+            }
+            try check(status, "read packet", path)
+            defer { av_packet_unref(packet.pointer) }
+            let index = Int(packet.pointer.pointee.stream_index)
+            if index == videoIndex {
+                try check(avcodec_send_packet(decoder.pointer, packet.pointer), "decode video", path)
+                return
+            }
+            if index == audioIndex { audioTrack?.append(packet.pointer) }
+        }
+    }
+
+    private func makeFrame() throws -> RGBFrame {
+        let f = frame.pointer.pointee
+        let timestamp = f.best_effort_timestamp
+        let timeBase = input.stream(videoIndex).pointee.time_base
+        let pts = timestamp == vtkc_nopts_value() ? nil : Double(timestamp) * av_q2d(timeBase)
+        let pixels = try converter.convert(frame.pointer)
+        return RGBFrame(width: info.width, height: info.height, pixels: pixels, pts: pts)
+    }
+}

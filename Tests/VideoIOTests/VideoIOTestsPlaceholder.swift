@@ -1,5 +1,0 @@
-import XCTest
-
-final class VideoIOTestsPlaceholder: XCTestCase {
-    func testTargetBuilds() {}
-}
