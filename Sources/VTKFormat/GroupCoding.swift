@@ -99,15 +99,15 @@ enum GroupCoding {
 
 extension GroupCoding {
     /// Payload lengths a valid group record of `header` can have: exact for float16; for the
-    /// range coder, at most 8 bits per coded binary decision (the coder's worst case is
-    /// log2(2048/15) < 7.1 bits) plus the 5 flush bytes.
+    /// range coder, at most 16 bits per coded binary decision (the coder's worst case is
+    /// log2(4096/4) = 10 bits) plus the 5 flush bytes.
     static func maxPayloadLength(_ header: VTKHeader) -> ClosedRange<Int> {
         let n = header.valuesPerGroup
         switch header.encoding {
         case .float16: return (4 + 2 * n)...(4 + 2 * n)
         case .quantized(let bits):
             let fixed = 4 + 8 * header.latentChannels
-            return (fixed + 5)...(fixed + n * bits + 5)
+            return (fixed + 5)...(fixed + 2 * n * bits + 5)
         }
     }
 }

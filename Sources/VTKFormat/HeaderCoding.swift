@@ -12,8 +12,9 @@ public enum VTKFormat {
     static let prefixLength = 16
     /// Largest header payload accepted.
     static let maxHeaderLength = 16 << 20
-    /// Largest number of latent values in one group record.
-    static let maxValuesPerGroup = 1 << 30
+    /// Largest number of latent values in one group record (2^27: an 8K frame in 128-pixel
+    /// tiles with half-tile overlap needs about 2^27 values of 16-channel 1024-token tiles).
+    static let maxValuesPerGroup = 1 << 27
 
     static let maxNameBytes = 4096
     static let maxConfigBytes = 1 << 20
@@ -184,7 +185,7 @@ extension VTKHeader {
             let (p, overflow) = product.multipliedReportingOverflow(by: factor)
             guard !overflow, p <= VTKFormat.maxValuesPerGroup else {
                 throw VTKFormatError(file: file, kind: .malformed, location: "header", offset: offset,
-                                     message: "a group would hold more than 2^30 latent values (tiles x tokens x channels)")
+                                     message: "a group would hold more than 2^27 latent values (tiles x tokens x channels)")
             }
             product = p
         }

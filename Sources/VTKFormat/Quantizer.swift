@@ -24,17 +24,17 @@ struct LatentQuantizer {
     }
 
     /// Symbols in 0...levels, value i quantized against its channel's range.
-    func quantize(_ values: [Float], ranges: [(lo: Float, hi: Float)]) -> [Int] {
+    func quantize(_ values: [Float], ranges: [(lo: Float, hi: Float)]) -> [UInt16] {
         let maxSymbol = Double(levels)
         let scales = ranges.map { r -> Double in
             let span = Double(r.hi) - Double(r.lo)
             return span > 0 ? maxSymbol / span : 0
         }
-        var symbols = [Int](repeating: 0, count: values.count)
+        var symbols = [UInt16](repeating: 0, count: values.count)
         var k = 0
         for (i, v) in values.enumerated() {
             let scaled = ((Double(v) - Double(ranges[k].lo)) * scales[k]).rounded()
-            symbols[i] = Int(min(max(scaled, 0), maxSymbol))
+            symbols[i] = UInt16(min(max(scaled, 0), maxSymbol))
             k += 1
             if k == channels { k = 0 }
         }
@@ -43,7 +43,7 @@ struct LatentQuantizer {
 
     /// The reconstruction of symbol `q` in a channel with range `lo...hi`: the float32
     /// rounding of `lo + q * ((hi - lo) / levels)` evaluated in binary64.
-    func dequantize(_ symbols: [Int], ranges: [(lo: Float, hi: Float)]) -> [Float] {
+    func dequantize(_ symbols: [UInt16], ranges: [(lo: Float, hi: Float)]) -> [Float] {
         let steps = ranges.map { (Double($0.hi) - Double($0.lo)) / Double(levels) }
         let bases = ranges.map { Double($0.lo) }
         var out = [Float](repeating: 0, count: symbols.count)
@@ -58,8 +58,8 @@ struct LatentQuantizer {
 
     /// Range-codes `symbols`, MSB first down a binary tree with one adaptive probability per
     /// (channel, tree node).
-    func encode(_ symbols: [Int]) -> [UInt8] {
-        var probabilities = [BitProbability](repeating: RangeCoderConstants.initialProbability, count: channels << bits)
+    func encode(_ symbols: [UInt16]) -> [UInt8] {
+        var probabilities = [BitProbability](repeating: BitProbability(), count: channels << bits)
         var encoder = RangeEncoder(capacity: symbols.count * bits / 8 + 16)
         probabilities.withUnsafeMutableBufferPointer { p in
             var base = 0
@@ -67,7 +67,7 @@ struct LatentQuantizer {
             for q in symbols {
                 var node = 1
                 for shift in stride(from: bits - 1, through: 0, by: -1) {
-                    let bit = (q >> shift) & 1
+                    let bit = Int(q >> shift) & 1
                     encoder.encode(bit, &p[base + node])
                     node = node << 1 | bit
                 }
@@ -80,18 +80,18 @@ struct LatentQuantizer {
 
     /// Decodes `count` symbols; nil when the stream is malformed (bad first byte, too short,
     /// or bytes left over).
-    func decode(_ coded: ArraySlice<UInt8>, count: Int) -> [Int]? {
+    func decode(_ coded: ArraySlice<UInt8>, count: Int) -> [UInt16]? {
         var decoder = RangeDecoder(coded)
         guard decoder.validStart else { return nil }
-        var probabilities = [BitProbability](repeating: RangeCoderConstants.initialProbability, count: channels << bits)
-        var symbols = [Int](repeating: 0, count: count)
+        var probabilities = [BitProbability](repeating: BitProbability(), count: channels << bits)
+        var symbols = [UInt16](repeating: 0, count: count)
         probabilities.withUnsafeMutableBufferPointer { p in
             var base = 0
             let contextStride = 1 << bits
             for i in 0..<count {
                 var node = 1
                 for _ in 0..<bits { node = node << 1 | decoder.decode(&p[base + node]) }
-                symbols[i] = node - contextStride
+                symbols[i] = UInt16(node - contextStride)
                 base += contextStride
                 if base == p.count { base = 0 }
                 if decoder.overran { return }

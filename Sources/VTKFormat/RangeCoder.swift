@@ -1,14 +1,30 @@
-// Adaptive binary range coder, integer-only (the LZMA construction: 32-bit range, 11-bit
-// probabilities with carry propagation through a cached byte). Bit-exact on every platform.
+// Adaptive binary range coder, integer-only: LZMA's range coder (32-bit range, carry
+// propagation through a cached byte) driven by a two-rate probability estimate (the mean of a
+// fast and a slow exponentially decaying estimate). Bit-exact on every platform.
 // Specified in docs/FORMAT.md, "Range coder".
 
-/// Probability model of one binary context: P(bit = 0) in units of 1/2048.
-typealias BitProbability = UInt16
+/// Adaptive model of one binary context: two 16-bit estimates of P(bit = 0) x 65536, one
+/// adapting with rate 1/16, one with rate 1/128; the coder uses their mean at 12 bits.
+struct BitProbability {
+    var fast: UInt16 = 1 << 15
+    var slow: UInt16 = 1 << 15
+
+    /// P(bit = 0) x 4096, always in 4...4095.
+    @inline(__always) var p12: UInt32 { (UInt32(fast) + UInt32(slow)) >> 5 }
+
+    @inline(__always) mutating func update(_ bit: Int) {
+        if bit == 0 {
+            fast += UInt16((65536 - UInt32(fast)) >> 4)
+            slow += UInt16((65536 - UInt32(slow)) >> 7)
+        } else {
+            fast -= fast >> 4
+            slow -= slow >> 7
+        }
+    }
+}
 
 enum RangeCoderConstants {
-    static let probabilityBits: UInt32 = 11
-    static let initialProbability: BitProbability = 1 << 10
-    static let adaptationShift: BitProbability = 4
+    static let probabilityBits: UInt32 = 12
     static let topValue: UInt32 = 1 << 24
 }
 
@@ -24,15 +40,14 @@ struct RangeEncoder {
 
     @inline(__always)
     mutating func encode(_ bit: Int, _ probability: inout BitProbability) {
-        let bound = (range >> RangeCoderConstants.probabilityBits) &* UInt32(probability)
+        let bound = (range >> RangeCoderConstants.probabilityBits) &* probability.p12
         if bit == 0 {
             range = bound
-            probability += (2048 - probability) >> RangeCoderConstants.adaptationShift
         } else {
             low &+= UInt64(bound)
             range &-= bound
-            probability -= probability >> RangeCoderConstants.adaptationShift
         }
+        probability.update(bit)
         while range < RangeCoderConstants.topValue {
             range <<= 8
             shiftLow()
@@ -91,18 +106,17 @@ struct RangeDecoder {
 
     @inline(__always)
     mutating func decode(_ probability: inout BitProbability) -> Int {
-        let bound = (range >> RangeCoderConstants.probabilityBits) &* UInt32(probability)
+        let bound = (range >> RangeCoderConstants.probabilityBits) &* probability.p12
         let bit: Int
         if code < bound {
             range = bound
-            probability += (2048 - probability) >> RangeCoderConstants.adaptationShift
             bit = 0
         } else {
             code &-= bound
             range &-= bound
-            probability -= probability >> RangeCoderConstants.adaptationShift
             bit = 1
         }
+        probability.update(bit)
         while range < RangeCoderConstants.topValue {
             range <<= 8
             code = (code << 8) | UInt32(nextByte())
