@@ -1,10 +1,146 @@
 import ArgumentParser
+import Foundation
+import Metrics
 
-/// `vtkc score`: work in progress on a parallel branch; replaced by its owner.
+/// `vtkc score`: PSNR, SSIM, LPIPS and rFVD of a distorted video against its reference.
 struct Score: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "(score: not built yet)")
+    static let configuration = CommandConfiguration(
+        abstract: "Compare videos with their references: PSNR, SSIM, LPIPS and rFVD.",
+        discussion: """
+            REF and DIST are two video files (any format FFmpeg reads), or two directories whose \
+            files are paired by exactly the same file name (clip1.mp4 with clip1.mp4; a file \
+            without a partner is an error). Frames are compared in decoding order at the \
+            reference's size.
+
+            PSNR: 8-bit RGB, peak 255, per frame; the summary gives the mean over frames and \
+            the PSNR of the MSE pooled over all frames. Identical frames give inf (in JSON the \
+            string "inf").
+            SSIM: Wang et al. 2004 as scikit-image's structural_similarity with \
+            gaussian_weights=True, sigma=1.5, use_sample_covariance=False, data_range=255, per \
+            RGB channel and averaged. Frames must be at least 11x11.
+            LPIPS: AlexNet, v0.1 linear heads, inputs in [-1, 1]; frames at least 31x31.
+            rFVD: I3D Kinetics-400 logits averaged over time, non-overlapping 16-frame clips \
+            (a last partial clip is left out) resized bilinearly to 224x224, values in [-1, 1]; \
+            Frechet distance between the reference and distorted clip sets, pooled over all \
+            pairs. FVD on fewer than 400 clips is unstable and is reported with a warning.
+
+            LPIPS and rFVD need converted weights in $VTKC_WEIGHTS_DIR or <repo>/weights, \
+            installed once with scripts/setup_weights.sh. Without them score still reports \
+            PSNR and SSIM and says on stderr how to install the rest; naming lpips or fvd in \
+            --metrics makes missing weights an error.
+
+            Frame counts and sizes must agree unless --frames or --resize-to-ref says what to \
+            do; there is no silent truncation. The summary table goes to stdout; progress \
+            (when stderr is a terminal) and notes go to stderr.
+            """)
+
+    @Argument(help: ArgumentHelp("Reference video file or directory.", valueName: "REF"))
+    var reference: String
+
+    @Argument(help: ArgumentHelp("Distorted video file or directory (same layout as REF).", valueName: "DIST"))
+    var distorted: String
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Comma-separated metrics to compute, from psnr, ssim, lpips, fvd (default: all whose weights are installed).",
+        valueName: "list"), transform: Score.parseMetrics)
+    var metrics: [Metric]?
+
+    @Flag(name: .long, help: "Print the report as JSON on stdout instead of the table.")
+    var json = false
+
+    @Option(name: .long, help: ArgumentHelp("Write one CSV row per frame (video, frame, mse, psnr, ssim, lpips) to FILE.", valueName: "FILE"))
+    var csv: String?
+
+    @Option(name: .long, help: ArgumentHelp("Draw PSNR and SSIM per frame into an SVG image at FILE.", valueName: "FILE.svg"))
+    var plot: String?
+
+    @Flag(name: .long, help: "Also print one table row per frame.")
+    var perFrame = false
+
+    @Option(name: .long, help: ArgumentHelp("Compare only the first N frames of each pair (each must have at least N).", valueName: "N"))
+    var frames: Int?
+
+    @Flag(name: .long, help: "Resize distorted frames to the reference's size (bilinear) instead of failing when sizes differ.")
+    var resizeToRef = false
+
+    @Option(name: .long, help: ArgumentHelp("Threads for SSIM and the network products.", valueName: "N"))
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Flag(name: .long, help: "No progress and no notes on stderr (errors are still printed).")
+    var quiet = false
+
+    static func parseMetrics(_ text: String) throws -> [Metric] {
+        let names = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        var chosen: [Metric] = []
+        for name in names where !name.isEmpty {
+            guard let metric = Metric(rawValue: name) else {
+                throw ValidationError("unknown metric '\(name)' in --metrics; choose from psnr, ssim, lpips, fvd")
+            }
+            if !chosen.contains(metric) { chosen.append(metric) }
+        }
+        guard !chosen.isEmpty else { throw ValidationError("--metrics needs at least one of psnr, ssim, lpips, fvd") }
+        return chosen
+    }
+
+    func validate() throws {
+        if let frames, frames < 1 { throw ValidationError("--frames must be at least 1, got \(frames)") }
+        if threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+    }
 
     func run() throws {
-        throw ValidationError("vtkc score is not available in this build")
+        let pairs = try ScoreInputs.pairs(reference: URL(fileURLWithPath: reference),
+                                          distorted: URL(fileURLWithPath: distorted))
+        let options = ScoreOptions(metrics: metrics ?? Metric.allCases, metricsExplicit: metrics != nil,
+                                   frames: frames, resizeToReference: resizeToRef, threads: threads)
+        let scorer = try VideoScorer(options: options)
+        let progress = ScoreProgressLine(enabled: !quiet)
+        let report = try scorer.score(pairs: pairs) { progress.show($0) }
+        progress.finish()
+        if let csv { try ScoreCSV.render(report).writeAtomically(to: csv) }
+        if let plot { try ScorePlot.render(report).writeAtomically(to: plot) }
+        print(json ? try ScoreJSON.render(report) : ScoreTable.render(report, perFrame: perFrame), terminator: "")
+        if !quiet {
+            for note in report.notes { Standard.error("note: " + note) }
+        }
     }
+}
+
+/// A `\r`-rewritten progress line on stderr, shown only when stderr is a terminal.
+final class ScoreProgressLine {
+    private let enabled: Bool
+    private var shown = false
+
+    init(enabled: Bool) { self.enabled = enabled && isatty(STDERR_FILENO) == 1 }
+
+    func show(_ p: ScoreProgress) {
+        guard enabled else { return }
+        let total = p.frames > 0 ? "/\(p.frames)" : ""
+        let pair = p.pairs > 1 ? "[\(p.pair + 1)/\(p.pairs)] " : ""
+        Standard.errorRaw("\r\u{1B}[K\(pair)\(p.name): frame \(p.frame)\(total)")
+        shown = true
+    }
+
+    func finish() {
+        if shown { Standard.errorRaw("\r\u{1B}[K") }
+    }
+}
+
+enum Standard {
+    static func error(_ line: String) { errorRaw(line + "\n") }
+    static func errorRaw(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
+}
+
+extension String {
+    /// Writes the text to `path` through a temporary file renamed into place.
+    func writeAtomically(to path: String) throws {
+        do { try Data(utf8).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+            throw ScoreOutputError(message: "cannot write \(path): \(error.localizedDescription)")
+        }
+    }
+}
+
+/// A report file that could not be written.
+struct ScoreOutputError: LocalizedError {
+    let message: String
+    var errorDescription: String? { message }
 }
