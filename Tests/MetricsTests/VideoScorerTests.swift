@@ -146,15 +146,14 @@ final class ScratchClips {
 }
 
 @Suite struct ZeroFrameTests {
+    /// A YUV4MPEG2 file holding only its stream header: a video stream with no frames.
     @Test func videoWithoutFramesIsRefused() throws {
         let clips = try ScratchClips()
-        let empty = try clips.clip("empty.mp4", frames: 0)
+        let empty = clips.directory.appendingPathComponent("empty.y4m")
+        try Data("YUV4MPEG2 W64 H48 F10:1 Ip A1:1 C444\n".utf8).write(to: empty)
         let options = ScoreOptions(metrics: [.psnr], metricsExplicit: true)
-        do {
-            _ = try VideoScorer(options: options).score(pairs: [(empty, empty)])
-            Issue.record("a video without frames was scored")
-        } catch {
-            #expect(error.localizedDescription.contains("empty.mp4"), "\(error.localizedDescription)")
+        #expect(throws: ScoreError.noFrames(empty.path)) {
+            try VideoScorer(options: options).score(pairs: [(empty, empty)])
         }
     }
 }
