@@ -29,7 +29,18 @@ public struct FFmpegError: LocalizedError, Sendable, Equatable {
     }
 
     public var errorDescription: String? {
-        "\(path): \(operation) failed: \(message) (FFmpeg error \(code))"
+        let base = "\(path): \(operation) failed: \(message) (FFmpeg error \(code))"
+        return hint.map { "\(base); \($0)" } ?? base
+    }
+
+    /// What the user can do about the commonest failures.
+    var hint: String? {
+        if code == vtkc_averror_invaliddata(), operation.hasPrefix("open input") || operation.hasPrefix("read") {
+            return "it is not a video file FFmpeg recognises, or it is truncated or corrupt"
+        }
+        if code == vtkc_averror(EACCES) { return "check the file's permissions" }
+        if code == vtkc_averror(ENOENT), operation.hasPrefix("create") { return "create the directory first" }
+        return nil
     }
 }
 

@@ -10,6 +10,9 @@ final class InputContext {
     /// Opens `path`; `probeStreams` also decodes a little to fill in the stream parameters.
     init(path: String, probeStreams: Bool = true) throws {
         FFmpegLog.configure()
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size == 0 {
+            throw VideoIOError.invalidArgument(path: path, detail: "the file is empty")
+        }
         var context: UnsafeMutablePointer<AVFormatContext>?
         try check(avformat_open_input(&context, path, nil, nil), "open input", path)
         guard let context else {

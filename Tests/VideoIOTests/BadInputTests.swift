@@ -26,7 +26,7 @@ final class BadInputTests: XCTestCase {
         let dir = try makeScratchDirectory(self)
         let url = dir.appendingPathComponent("empty.mp4")
         try Data().write(to: url)
-        assertReadFails(url, mentioning: "invalid data")
+        assertReadFails(url, mentioning: "the file is empty")
     }
 
     func testTextFile() throws {
@@ -42,7 +42,7 @@ final class BadInputTests: XCTestCase {
         try writeClip(url, width: 64, height: 48, frames: 20, rate: Rational(num: 25, den: 1))
         let bytes = try Data(contentsOf: url)
         try bytes.prefix(bytes.count / 2).write(to: url)
-        assertReadFails(url, mentioning: "invalid data")
+        assertReadFails(url, mentioning: "truncated or corrupt")
     }
 
     func testAudioOnlyFile() throws {

@@ -1,0 +1,113 @@
+import XCTest
+@testable import VideoIO
+
+/// Audio packets pass through write -> read untouched, and the serialized form is strict.
+final class AudioTrackTests: XCTestCase {
+    /// Packet bytes, durations and relative timestamps (in seconds) of two tracks agree.
+    private func assertSamePackets(_ a: AudioTrack, _ b: AudioTrack, _ label: String,
+                                   file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(a.codecName, b.codecName, label, file: file, line: line)
+        XCTAssertEqual(a.sampleRate, b.sampleRate, label, file: file, line: line)
+        XCTAssertEqual(a.channels, b.channels, label, file: file, line: line)
+        if a.codecName != "mp3" {  // AVI's MP3 wave-format bytes have no place in MP4 (nor a use)
+            XCTAssertEqual(a.extradata, b.extradata, label, file: file, line: line)
+        }
+        XCTAssertEqual(a.packets.count, b.packets.count, label, file: file, line: line)
+        XCTAssertEqual(a.packets.map(\.data), b.packets.map(\.data), "\(label): packet bytes", file: file, line: line)
+        let seconds = { (t: AudioTrack) in t.packets.map { Double(($0.pts ?? 0) - (t.packets[0].pts ?? 0)) * t.timeBase.doubleValue } }
+        for (x, y) in zip(seconds(a), seconds(b)) {
+            XCTAssertEqual(x, y, accuracy: 1e-3, "\(label): packet times", file: file, line: line)
+        }
+        XCTAssertEqual(a.duration, b.duration, accuracy: 2e-3, label, file: file, line: line)
+    }
+
+    func testAACTrackSurvivesWriteAndRead() throws {
+        let track = try makeAACTrack(seconds: 1.0)
+        XCTAssertTrue(track.isMP4Compatible)
+        XCTAssertGreaterThan(track.packets.count, 40)
+        let dir = try makeScratchDirectory(self)
+        let url = dir.appendingPathComponent("av.mp4")
+        try writeClip(url, width: 64, height: 48, frames: 25, rate: Rational(num: 25, den: 1), audio: track)
+        let reader = try VideoReader(url: url)
+        XCTAssertTrue(reader.info.hasAudio)
+        var frames = 0
+        while try reader.nextFrame() != nil { frames += 1 }
+        XCTAssertEqual(frames, 25)
+        let back = try XCTUnwrap(reader.audio)
+        assertSamePackets(track, back, "aac")
+        XCTAssertEqual(try AudioTrack(serialized: back.serialized()), back)
+    }
+
+    /// Real clips' audio (AAC in MP4, MP3 in AVI, Opus in Matroska) copied into MP4.
+    func testRealClipAudioPassesThrough() throws {
+        guard let shared = sharedDirectory() else { throw XCTSkip("../shared/data is absent: real audio not tested") }
+        let dir = try makeScratchDirectory(self)
+        for name in ["imageio_realshort.mp4", "mmaction2_test.avi", "decord_flipping_a_pancake.mkv"] {
+            let (info, frames, audio) = try readAll(shared.appendingPathComponent("data/clips/\(name)"))
+            let track = try XCTUnwrap(audio, name)
+            XCTAssertTrue(track.isMP4Compatible, name)
+            let out = dir.appendingPathComponent("\(name).mp4")
+            let writer = try VideoWriter(url: out, width: info.width, height: info.height, frameRate: info.frameRate,
+                                         options: .init(crf: 30, preset: "ultrafast"), audio: track)
+            for frame in frames { try writer.write(frame) }
+            try writer.finish()
+            let (copyInfo, copyFrames, copyAudio) = try readAll(out)
+            XCTAssertEqual(copyFrames.count, frames.count, name)
+            XCTAssertEqual(copyInfo.frameRate, info.frameRate, name)
+            assertSamePackets(track, try XCTUnwrap(copyAudio, name), name)
+        }
+    }
+
+    func testWriterRefusesAudioMP4CannotHold() throws {
+        let dir = try makeScratchDirectory(self)
+        let url = dir.appendingPathComponent("out.mp4")
+        let pcm = AudioTrack(codecName: "pcm_s16le", sampleRate: 8000, channels: 1, timeBase: Rational(num: 1, den: 8000))
+        XCTAssertFalse(pcm.isMP4Compatible)
+        XCTAssertThrowsError(try VideoWriter(url: url, width: 16, height: 16, frameRate: Rational(num: 25, den: 1), audio: pcm)) {
+            XCTAssertEqual($0 as? VideoIOError, .audioNotMP4Compatible(path: url.path, codec: "pcm_s16le"))
+        }
+        XCTAssertEqual(directoryEntries(dir), [])
+    }
+
+    private var sample: AudioTrack {
+        AudioTrack(codecName: "mp3", sampleRate: 48000, channels: 2, channelMask: 3, extradata: [9, 8, 7],
+                   frameSize: 1152, initialPadding: 0, bitRate: 128_000, blockAlign: 0,
+                   timeBase: Rational(num: 1, den: 48000), packets: [
+                       .init(pts: 0, dts: 0, duration: 1152, flags: 1, data: [1, 2, 3]),
+                       .init(pts: nil, dts: 1152, duration: 1152, flags: 0, data: []),
+                       .init(pts: -5, dts: nil, duration: 0, flags: 3, data: [UInt8](repeating: 0xAB, count: 300)),
+                   ])
+    }
+
+    func testSerializationRoundTrip() throws {
+        let bytes = sample.serialized()
+        XCTAssertEqual(Array(bytes.prefix(6)), Array("VTKA".utf8) + [1, 0])
+        XCTAssertEqual(try AudioTrack(serialized: bytes), sample)
+    }
+
+    func testEveryTruncationIsRejected() {
+        let bytes = sample.serialized()
+        for length in 0..<bytes.count {
+            XCTAssertThrowsError(try AudioTrack(serialized: Array(bytes.prefix(length))), "length \(length)")
+        }
+    }
+
+    func testMalformedInputIsRejected() {
+        let bytes = sample.serialized()
+        func mutated(_ change: (inout [UInt8]) -> Void) -> [UInt8] { var b = bytes; change(&b); return b }
+        let cases: [(String, [UInt8])] = [
+            ("magic", mutated { $0[0] = 0x58 }),
+            ("version", mutated { $0[4] = 2 }),
+            ("trailing byte", bytes + [0]),
+            ("zero sample rate", mutated { $0[6 + 2 + 3] = 0; $0[6 + 2 + 4] = 0; $0[6 + 2 + 5] = 0 }),
+            ("huge name length", mutated { $0[6] = 0xFF; $0[7] = 0xFF }),
+            ("huge packet count", mutated { let at = bytes.count - (3 * 33 + 303) - 4; $0[at + 3] = 0x7F }),
+            ("bad timestamp flags", mutated { $0[bytes.count - (3 * 33 + 303)] = 4 }),
+        ]
+        for (label, data) in cases {
+            XCTAssertThrowsError(try AudioTrack(serialized: data), label) {
+                XCTAssertTrue($0.localizedDescription.hasPrefix("malformed serialized audio track"), label)
+            }
+        }
+    }
+}
