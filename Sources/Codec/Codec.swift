@@ -1,2 +1,0 @@
-/// The Codec library of vtkc (see README.md for the architecture).
-public enum CodecLibrary {}

@@ -1,0 +1,41 @@
+import Foundation
+
+/// Errors of the compress / expand pipeline, each a one-line message a user can act on.
+public enum CodecError: LocalizedError, Equatable, Sendable {
+    /// An option value that cannot be used (overlap, batch, frame size ...).
+    case invalidOption(String)
+    /// The input has no decodable video frames.
+    case noFrames(path: String)
+    /// A frame's size differs from the stream's.
+    case frameSizeChanged(path: String, frame: Int, expected: String, got: String)
+    /// The .vtk file was made with a different model or a model the codec cannot run.
+    case modelMismatch(String)
+    /// The .vtk file's contents disagree with themselves (e.g. fewer records than frames).
+    case inconsistentFile(path: String, detail: String)
+    /// The output exists and overwriting was not allowed.
+    case outputExists(path: String)
+    /// No model was given and none is installed.
+    case noModel
+
+    public var errorDescription: String? {
+        switch self {
+        case .invalidOption(let detail):
+            return "invalid option: \(detail)"
+        case .noFrames(let path):
+            return "\(path): no video frames to compress (the file has no decodable video stream "
+                + "or zero frames)"
+        case .frameSizeChanged(let path, let frame, let expected, let got):
+            return "\(path): frame \(frame) is \(got) but the stream is \(expected); "
+                + "re-encode the input at one frame size"
+        case .modelMismatch(let detail):
+            return detail
+        case .inconsistentFile(let path, let detail):
+            return "\(path): \(detail)"
+        case .outputExists(let path):
+            return "\(path) already exists; pass -y to overwrite it"
+        case .noModel:
+            return "no ViTok model found: pass --model FILE|DIR, set VTKC_MODEL, or install the "
+                + "default model into models/vitok-sb4x8 (see README)"
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import VideoIO
+import VTKFormat
+
+/// What a compression run produced.
+public struct CompressSummary: Sendable, Codable, Equatable {
+    public var frames: Int
+    public var groups: Int
+    public var tilesPerGroup: Int
+    public var width: Int
+    public var height: Int
+    public var frameRate: String
+    /// Whether an audio track was stored.
+    public var audio: Bool
+}
+
+/// Streams frames through the model into a latent sink, one group at a time: memory does not
+/// grow with the length of the video.
+public final class Compressor {
+    public let model: LatentModel
+    public let identity: ModelIdentity
+    /// The tiling; nil means `TilingOptions.default(tileSize:)` for the model's tiles.
+    public var tiling: TilingOptions?
+    public var encoding: VTKLatentEncoding
+    /// Largest number of tile clips handed to the model at once.
+    public var maxBatch = 16
+    /// Called after each group with (frames done, frames expected); the estimate may be 0.
+    public var progress: ((Int, Int) -> Void)?
+    /// Called with a one-line notice for the user (e.g. audio that cannot be kept).
+    public var notice: ((String) -> Void)?
+
+    /// A compressor for `model` (`identity` hashes its weights: compute it once).
+    public init(model: LatentModel, identity: ModelIdentity, tiling: TilingOptions? = nil,
+                encoding: VTKLatentEncoding = .default) {
+        self.model = model
+        self.identity = identity
+        self.tiling = tiling
+        self.encoding = encoding
+    }
+
+    /// Compresses every frame of `source` into `sink`; `path` names the input in errors and
+    /// in the stored metadata.
+    public func compress(_ source: FrameSource, path: String, into sink: LatentSink) throws
+        -> CompressSummary {
+        let geometry = ClipGeometry(model.config)
+        let info = source.sourceInfo
+        let rate = info.frameRate.reduced
+        guard rate.isPositive, rate.num <= Int(UInt32.max), rate.den <= Int(UInt32.max) else {
+            throw CodecError.invalidOption("\(path): frame rate \(info.frameRate) is not usable")
+        }
+        let tiling = self.tiling ?? .default(tileSize: min(geometry.tileWidth, geometry.tileHeight))
+        var grouper = FrameGrouper(source: source, length: geometry.frames, path: path)
+        guard let first = try grouper.next() else { throw CodecError.noFrames(path: path) }
+        let size = first.frames[0]
+        let layout = try TileLayout(width: size.width, height: size.height,
+                                    tileWidth: geometry.tileWidth, tileHeight: geometry.tileHeight,
+                                    options: tiling)
+        let coder = GroupCoder(model: model, layout: layout, maxBatch: maxBatch)
+        try sink.begin(header(info: info, rate: rate, layout: layout, tiling: tiling, geometry: geometry, path: path))
+
+        var group: (frames: [RGBFrame], real: Int)? = first
+        var groups = 0
+        while let current = group {
+            try sink.writeGroup(coder.encode(current.frames))
+            groups += 1
+            progress?(grouper.framesRead, info.frameCount)
+            group = try grouper.next()
+        }
+        var audio = source.audio
+        if let track = audio, !track.isMP4Compatible {
+            notice?("dropping the \(track.codecName) audio track: expand writes MP4, which cannot "
+                    + "hold \(track.codecName) without re-encoding (kept: "
+                    + AudioTrack.mp4Codecs.sorted().joined(separator: ", ") + ")")
+            audio = nil
+        }
+        try sink.finish(frameCount: grouper.framesRead, audio: audio)
+        return CompressSummary(
+            frames: grouper.framesRead, groups: groups, tilesPerGroup: layout.count,
+            width: layout.width, height: layout.height, frameRate: rate.description,
+            audio: audio != nil)
+    }
+
+    private func header(info: SourceInfo, rate: Rational, layout: TileLayout, tiling: TilingOptions,
+                        geometry: ClipGeometry, path: String) -> VTKHeader {
+        var metadata = [
+            "source": URL(fileURLWithPath: path).lastPathComponent,
+            "source_codec": info.codecName,
+            "tiling": "\(tiling.mode.rawValue) overlap \(tiling.overlap) ramp \(tiling.ramp.rawValue)",
+        ]
+        if info.rotation != 0 { metadata["rotation"] = String(info.rotation) }
+        let aspect = info.pixelAspect.reduced.isPositive ? info.pixelAspect.reduced : Rational(num: 1, den: 1)
+        return VTKHeader(
+            modelName: identity.name, modelSHA256: identity.sha256,
+            modelConfigJSON: identity.configJSON, width: layout.width, height: layout.height,
+            frameCount: max(1, info.frameCount),
+            frameRate: VTKRational(num: rate.num, den: rate.den),
+            pixelAspect: VTKRational(num: aspect.num, den: aspect.den),
+            groupLength: geometry.frames, tiling: layout.vtkTiling,
+            tokensPerTile: geometry.tokens, latentChannels: geometry.channels,
+            encoding: encoding, metadata: metadata)
+    }
+}

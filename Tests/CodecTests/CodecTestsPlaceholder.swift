@@ -1,5 +1,0 @@
-import XCTest
-
-final class CodecTestsPlaceholder: XCTestCase {
-    func testTargetBuilds() {}
-}
