@@ -61,6 +61,6 @@ let package = Package(
                     resources: [.copy("Fixtures")], swiftSettings: cpuFlags),
         .testTarget(name: "CodecTests", dependencies: ["Codec", "VideoIO", "ViTok", "VTKFormat"],
                     swiftSettings: cpuFlags),
-        .testTarget(name: "CLITests", dependencies: ["vtkc", "VideoIO"], swiftSettings: cpuFlags),
+        .testTarget(name: "CLITests", dependencies: ["vtkc", "VideoIO", "VTKFormat"], swiftSettings: cpuFlags),
     ]
 )

@@ -56,7 +56,7 @@ public final class Compressor {
                                     tileWidth: geometry.tileWidth, tileHeight: geometry.tileHeight,
                                     options: tiling)
         let coder = GroupCoder(model: model, layout: layout, maxBatch: maxBatch)
-        try sink.begin(header(info: info, rate: rate, layout: layout, tiling: tiling, geometry: geometry, path: path))
+        try sink.begin(header(info: info, rate: rate, layout: layout, geometry: geometry, path: path))
 
         var group: (frames: [RGBFrame], real: Int)? = first
         var groups = 0
@@ -80,12 +80,11 @@ public final class Compressor {
             audio: audio != nil)
     }
 
-    private func header(info: SourceInfo, rate: Rational, layout: TileLayout, tiling: TilingOptions,
+    private func header(info: SourceInfo, rate: Rational, layout: TileLayout,
                         geometry: ClipGeometry, path: String) -> VTKHeader {
         var metadata = [
             "source": URL(fileURLWithPath: path).lastPathComponent,
             "source_codec": info.codecName,
-            "tiling": "\(tiling.mode.rawValue) overlap \(tiling.overlap) ramp \(tiling.ramp.rawValue)",
         ]
         if info.rotation != 0 { metadata["rotation"] = String(info.rotation) }
         let aspect = info.pixelAspect.reduced.isPositive ? info.pixelAspect.reduced : Rational(num: 1, den: 1)

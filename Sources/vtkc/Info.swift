@@ -1,10 +1,118 @@
 import ArgumentParser
+import Codec
+import Foundation
+import VideoIO
+import VTKFormat
 
-/// `vtkc info`: work in progress on a parallel branch; replaced by its owner.
+/// `vtkc info`: what a .vtk file holds.
 struct Info: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "(info: not built yet)")
+    static let configuration = CommandConfiguration(
+        abstract: "Describe a .vtk file: geometry, model, tiling, latent encoding, sizes.",
+        discussion: "Reads the header and walks the record framing; --verify also reads and "
+            + "CRC-checks every record.")
+
+    @Argument(help: ArgumentHelp("A .vtk file.", valueName: "file.vtk"))
+    var file: String
+
+    @Flag(name: .long, help: "Print JSON on stdout instead of text.")
+    var json = false
+
+    @Flag(name: .long, help: "Read every record and check its CRC32 and contents.")
+    var verify = false
+
+    struct Report: Encodable {
+        struct Model: Encodable { var name: String; var sha256: String; var config: String }
+        struct Bytes: Encodable { var file, header, latents, audio, end: Int }
+        struct Audio: Encodable {
+            var codec: String; var sampleRate: Int; var channels: Int; var packets: Int
+            var seconds: Double
+        }
+        var file: String
+        var model: Model
+        var width: Int
+        var height: Int
+        var frames: Int
+        var frameRate: String
+        var seconds: Double
+        var pixelAspect: String
+        var groups: Int
+        var groupLength: Int
+        var tilesPerGroup: Int
+        var tileColumns: Int
+        var tileRows: Int
+        var tileSize: String
+        var tiling: String
+        var tokensPerTile: Int
+        var latentChannels: Int
+        var latentEncoding: String
+        var bytes: Bytes
+        var bitsPerPixel: Double
+        var latentBitsPerPixel: Double
+        var audio: Audio?
+        var metadata: [String: String]
+        var verified: Bool
+    }
 
     func run() throws {
-        throw ValidationError("vtkc info is not available in this build")
+        let source = try VTKFileSource(url: URL(fileURLWithPath: file))
+        let reader = source.reader
+        if verify { try reader.verify() }
+        let h = reader.header
+        let counts = reader.byteCounts
+        let pixels = Double(h.width * h.height * h.frameCount)
+        let rate = h.frameRate
+        let tiling = TilingOptions(h.tiling).map {
+            $0.mode.overlaps ? "\($0.mode.rawValue), overlap \($0.overlap), \($0.ramp.rawValue) blend"
+                : $0.mode.rawValue
+        } ?? "\(h.tiling.mode)"
+        let audio = try source.audioTrack().map {
+            Report.Audio(codec: $0.codecName, sampleRate: $0.sampleRate, channels: $0.channels,
+                         packets: $0.packets.count, seconds: $0.duration)
+        }
+        let report = Report(
+            file: file,
+            model: .init(name: h.modelName, sha256: SHA256.hex(h.modelSHA256), config: h.modelConfigJSON),
+            width: h.width, height: h.height, frames: h.frameCount,
+            frameRate: "\(rate.num)/\(rate.den)",
+            seconds: Double(h.frameCount) * Double(rate.den) / Double(rate.num),
+            pixelAspect: "\(h.pixelAspect.num)/\(h.pixelAspect.den)", groups: h.groupCount,
+            groupLength: h.groupLength, tilesPerGroup: h.tiling.tileCount,
+            tileColumns: h.tiling.columns, tileRows: h.tiling.rows,
+            tileSize: "\(h.tiling.tileWidth)x\(h.tiling.tileHeight)", tiling: tiling,
+            tokensPerTile: h.tokensPerTile, latentChannels: h.latentChannels,
+            latentEncoding: h.encoding.description,
+            bytes: .init(file: counts.file, header: counts.header, latents: counts.groups,
+                         audio: counts.audio, end: counts.end),
+            bitsPerPixel: Double(counts.file * 8) / pixels,
+            latentBitsPerPixel: Double(counts.groups * 8) / pixels,
+            audio: audio, metadata: h.metadata, verified: verify)
+        if json { try printJSON(report) } else { print(text(report)) }
+    }
+
+    func text(_ r: Report) -> String {
+        var lines = [
+            "file:         \(r.file)",
+            "model:        \(r.model.name) (sha256 \(r.model.sha256))",
+            "video:        \(r.width)x\(r.height), \(r.frames) frames @ \(r.frameRate) fps "
+                + String(format: "(%.3f s)", r.seconds) + ", pixel aspect \(r.pixelAspect)",
+            "groups:       \(r.groups) of \(r.groupLength) frames",
+            "tiles:        \(r.tilesPerGroup) per group (\(r.tileColumns) x \(r.tileRows) of "
+                + "\(r.tileSize)), \(r.tiling)",
+            "latents:      \(r.tokensPerTile) x \(r.latentChannels) per tile, \(r.latentEncoding)",
+            "bytes:        \(r.bytes.file) total: header \(r.bytes.header), latents \(r.bytes.latents), "
+                + "audio \(r.bytes.audio), end \(r.bytes.end)",
+            String(format: "bits/pixel:   %.5f (latents alone %.5f)", r.bitsPerPixel, r.latentBitsPerPixel),
+        ]
+        if let a = r.audio {
+            lines.append("audio:        \(a.codec), \(a.sampleRate) Hz, \(a.channels) channels, "
+                         + "\(a.packets) packets" + String(format: " (%.3f s)", a.seconds))
+        } else {
+            lines.append("audio:        none")
+        }
+        for key in r.metadata.keys.sorted() {
+            lines.append("metadata:     \(key) = \(r.metadata[key]!)")
+        }
+        if r.verified { lines.append("verified:     every record's CRC32 and contents are intact") }
+        return lines.joined(separator: "\n")
     }
 }

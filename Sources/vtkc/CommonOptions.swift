@@ -1,0 +1,156 @@
+import ArgumentParser
+import Codec
+import Foundation
+import ViTok
+import VTKFormat
+
+/// `--model` and `--threads`, shared by the commands that run the model.
+struct ModelOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "ViTok weights: a .safetensors file or a directory of shards.",
+        discussion: "Default: $VTKC_MODEL, then <exe>/../share/vtkc/models/vitok-sb4x8, then "
+            + "models/vitok-sb4x8 in the source tree.",
+        valueName: "file|dir"))
+    var model: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Worker threads for the model (default: the engine's choice). The output does not "
+            + "depend on it.", valueName: "n"))
+    var threads: Int?
+
+    func validate() throws {
+        if let threads, threads < 1 || threads > 1024 {
+            throw ValidationError("--threads must be between 1 and 1024 (got \(threads))")
+        }
+    }
+
+    /// Loads the model the options name, or the default one.
+    func load() throws -> ViTokModel {
+        let url: URL
+        if let model {
+            url = URL(fileURLWithPath: model)
+        } else {
+            guard let found = ViTokModel.defaultModelURL() else { throw CodecError.noModel }
+            url = found
+        }
+        let loaded = try ViTokModel.load(url)
+        if let threads { loaded.threads = threads }
+        return loaded
+    }
+}
+
+/// `-o`, `-y`, `--json` and `--quiet`, shared by the commands that write a file.
+struct OutputOptions: ParsableArguments {
+    @Option(name: .shortAndLong, help: ArgumentHelp("Output file.", valueName: "file"))
+    var output: String
+
+    @Flag(name: .customShort("y"), help: "Overwrite the output if it exists (otherwise refuse, like ffmpeg).")
+    var overwrite = false
+
+    @Flag(name: .long, help: "Print a machine-readable JSON summary on stdout.")
+    var json = false
+
+    @Flag(name: .shortAndLong, help: "No progress bar and no summary on stderr.")
+    var quiet = false
+
+    var url: URL { URL(fileURLWithPath: output) }
+
+    /// Throws unless the output may be written: it must differ from `input` and, without
+    /// `-y`, not exist yet.
+    func checkWritable(input: String) throws {
+        let a = URL(fileURLWithPath: input).standardizedFileURL.path
+        guard a != url.standardizedFileURL.path else {
+            throw ValidationError("the output \(output) is the input file; choose another name")
+        }
+        if !overwrite && FileManager.default.fileExists(atPath: url.path) {
+            throw CodecError.outputExists(path: output)
+        }
+    }
+}
+
+/// How `compress` covers frames with tiles.
+struct TilingArguments: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "How frames are covered by 128x128 tiles (default: \(TilingOptions.default().mode.rawValue)).",
+        discussion: "none: tiles side by side, edges padded by repetition; reflect: the same, "
+            + "padded by mirroring; overlap: overlapping tiles blended in pixel space; "
+            + "overlap-reflect: overlap, frames smaller than a tile padded by mirroring.",
+        valueName: "mode"))
+    var tiling: TilingMode?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Minimum pixels shared by neighbouring tiles in the overlap modes, 0 to half a tile "
+            + "(default: a quarter tile, 32 for 128).", valueName: "px"))
+    var overlap: Int?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Blend ramp across overlaps: linear or cosine (default: \(TilingOptions.default().ramp.rawValue)).",
+        valueName: "ramp"))
+    var blend: BlendRamp?
+
+    func validate() throws {
+        if let overlap, overlap < 0 { throw ValidationError("--overlap must not be negative") }
+        if overlap != nil || blend != nil, let tiling, !tiling.overlaps {
+            throw ValidationError("--overlap and --blend apply only to --tiling overlap or overlap-reflect")
+        }
+    }
+
+    /// The options for tiles `tileSize` pixels wide.
+    func options(tileSize: Int) -> TilingOptions {
+        let base = TilingOptions.default(tileSize: tileSize)
+        return TilingOptions(mode: tiling ?? base.mode, overlap: overlap ?? base.overlap,
+                             ramp: blend ?? base.ramp)
+    }
+}
+
+/// How latents are stored.
+struct EncodingArguments: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "Latent storage: float16, or quantized (per-channel affine quantization and range "
+            + "coding). Default: quantized, \(VTKLatentEncoding.defaultBits) bits.",
+        valueName: "kind"))
+    var latentEncoding: LatentEncodingKind?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Bits per quantized latent value, \(VTKLatentEncoding.bitsRange.lowerBound)..."
+            + "\(VTKLatentEncoding.bitsRange.upperBound) (implies --latent-encoding quantized).",
+        valueName: "n"))
+    var bits: Int?
+
+    func validate() throws {
+        if let bits, !VTKLatentEncoding.bitsRange.contains(bits) {
+            throw ValidationError("--bits must be within \(VTKLatentEncoding.bitsRange) (got \(bits))")
+        }
+        if bits != nil, latentEncoding == .float16 {
+            throw ValidationError("--bits applies only to --latent-encoding quantized")
+        }
+    }
+
+    var encoding: VTKLatentEncoding {
+        switch (latentEncoding, bits) {
+        case (.float16, _): return .float16
+        case (nil, nil): return .default
+        default: return .quantized(bits: bits ?? VTKLatentEncoding.defaultBits)
+        }
+    }
+}
+
+enum LatentEncodingKind: String, ExpressibleByArgument, CaseIterable {
+    case float16, quantized
+}
+
+extension TilingMode: ExpressibleByArgument {}
+extension BlendRamp: ExpressibleByArgument {}
+
+/// Writes one line to standard error.
+func printError(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}
+
+/// Prints `value` as pretty, key-sorted JSON on standard output.
+func printJSON<T: Encodable>(_ value: T) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    let data = try encoder.encode(value)
+    FileHandle.standardOutput.write(data + Data("\n".utf8))
+}

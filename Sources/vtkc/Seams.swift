@@ -1,0 +1,126 @@
+import ArgumentParser
+import Codec
+import Foundation
+
+/// `vtkc seams`: how visible tile borders are with each tiling option.
+struct Seams: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure tile seams: PSNR near tile borders vs elsewhere, per tiling option.",
+        discussion: """
+            Each reference video is compressed (through a real .vtk file in a temporary \
+            directory) and expanded with every candidate tiling; the table gives PSNR over all \
+            pixels, within --band pixels of the places where tiles meet inside the frame, and \
+            over the remaining pixels, pooled over all references. A small gap (rest - border) \
+            means invisible seams. Candidates are MODE[:OVERLAP[:BLEND]], e.g. none, reflect, \
+            overlap:16:linear, overlap:32:cosine.
+            """)
+
+    @Argument(help: ArgumentHelp("Reference videos.", valueName: "ref"))
+    var references: [String]
+
+    @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var encodingArguments: EncodingArguments
+
+    @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp(
+        "Tilings to compare (default: none reflect overlap:16:linear overlap:16:cosine "
+            + "overlap:32:linear overlap:32:cosine).", valueName: "candidate"))
+    var tilings: [String] = ["none", "reflect", "overlap:16:linear", "overlap:16:cosine",
+                             "overlap:32:linear", "overlap:32:cosine"]
+
+    @Option(name: .long, help: ArgumentHelp("Use at most this many frames of each reference.", valueName: "n"))
+    var frames: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Width of the border band in pixels.", valueName: "px"))
+    var band = 8
+
+    @Flag(name: .long, help: "Print JSON on stdout instead of a table.")
+    var json = false
+
+    func validate() throws {
+        guard !references.isEmpty else { throw ValidationError("give at least one reference video") }
+        if let frames, frames < 1 { throw ValidationError("--frames must be at least 1") }
+        guard band >= 1 else { throw ValidationError("--band must be at least 1") }
+        _ = try candidates(tileSize: 128)
+    }
+
+    /// Parses the candidates for tiles `tileSize` wide.
+    func candidates(tileSize: Int) throws -> [TilingOptions] {
+        try tilings.map { spec in
+            let parts = spec.split(separator: ":").map(String.init)
+            guard (1...3).contains(parts.count), let mode = TilingMode(rawValue: parts[0]) else {
+                throw ValidationError("bad tiling '\(spec)': use MODE[:OVERLAP[:BLEND]], MODE one of "
+                                      + TilingMode.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            let base = TilingOptions.default(tileSize: tileSize)
+            let overlap = parts.count > 1 ? Int(parts[1]) : base.overlap
+            let ramp = parts.count > 2 ? BlendRamp(rawValue: parts[2]) : base.ramp
+            guard let overlap, let ramp, overlap >= 0, overlap <= tileSize / 2 else {
+                throw ValidationError("bad tiling '\(spec)': overlap 0...\(tileSize / 2), blend linear or cosine")
+            }
+            return TilingOptions(mode: mode, overlap: overlap, ramp: ramp)
+        }
+    }
+
+    func run() throws {
+        let model = try modelOptions.load()
+        let geometry = ClipGeometry(model.config)
+        let options = try candidates(tileSize: min(geometry.tileWidth, geometry.tileHeight))
+        var study = SeamStudy(model: model, identity: try ModelIdentity(model),
+                              encoding: encodingArguments.encoding, maxFrames: frames)
+        study.band = band
+        let scratch = FileManager.default.temporaryDirectory
+            .appendingPathComponent("vtkc-seams-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        var results: [SeamStudy.Result] = []
+        for tiling in options {
+            var pooled: SeamStudy.Result?
+            for ref in references {
+                let r = try study.measure(URL(fileURLWithPath: ref), tiling: tiling, scratch: scratch)
+                if pooled == nil { pooled = r } else { pooled!.add(r) }
+                printError("seams: \(r.tiling) on \(ref): " + Self.format(r))
+            }
+            results.append(pooled!)
+        }
+        if json {
+            try printJSON(results.map(Row.init))
+        } else {
+            print(table(results))
+        }
+    }
+
+    /// A JSON row with the derived PSNRs (null when undefined, e.g. no borders).
+    struct Row: Encodable {
+        var tiling: String, tilesPerGroup: Int, frames: Int, bytes: Int
+        var psnrAll: Double?, psnrBorder: Double?, psnrRest: Double?, gap: Double?, seconds: Double
+        init(_ r: SeamStudy.Result) {
+            tiling = r.tiling; tilesPerGroup = r.tilesPerGroup; frames = r.frames; bytes = r.bytes
+            seconds = r.seconds
+            psnrAll = r.allPSNR.flatMap(Self.finite)
+            let border = r.borderPSNR.flatMap(Self.finite), rest = r.restPSNR.flatMap(Self.finite)
+            psnrBorder = border
+            psnrRest = rest
+            gap = rest.flatMap { rest in border.map { rest - $0 } }
+        }
+        static func finite(_ v: Double) -> Double? { v.isFinite ? v : nil }
+    }
+
+    static func format(_ r: SeamStudy.Result) -> String {
+        func f(_ v: Double?) -> String { v.map { String(format: "%.2f", $0) } ?? "-" }
+        let gap = r.restPSNR.flatMap { rest in r.borderPSNR.map { rest - $0 } }
+        return "PSNR all \(f(r.allPSNR)) border \(f(r.borderPSNR)) rest \(f(r.restPSNR)) gap \(f(gap)) dB"
+    }
+
+    func table(_ results: [SeamStudy.Result]) -> String {
+        func f(_ v: Double?) -> String { v.map { String(format: "%.2f", $0) } ?? "-" }
+        func pad(_ s: String, _ n: Int) -> String { String(repeating: " ", count: max(0, n - s.count)) + s }
+        var lines = ["| tiling | tiles/group | frames | bytes | PSNR all | PSNR border (\(band) px) | PSNR rest | gap dB |",
+                     "|---|---:|---:|---:|---:|---:|---:|---:|"]
+        for r in results {
+            let gap = r.restPSNR.flatMap { rest in r.borderPSNR.map { rest - $0 } }
+            lines.append("| \(r.tiling) | \(r.tilesPerGroup) | \(r.frames) | \(r.bytes) | \(f(r.allPSNR)) | "
+                         + "\(f(r.borderPSNR)) | \(f(r.restPSNR)) | \(pad(f(gap), 5)) |")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
