@@ -54,4 +54,5 @@ if [ -d "$RUN/int8" ]; then
 fi
 [ -f "$RUN/eval.jsonl" ] && cp "$RUN/eval.jsonl" "$OUT"/
 stamp "done"
+sleep 1  # let tee flush the last lines before the copy
 cp "$RUN/job.log" "$OUT/job.log"

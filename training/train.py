@@ -231,6 +231,12 @@ def train(args, model: ViTok, sampler: ClipSampler, lpips, log=print) -> list[di
             window, t_log, n_log = [], time.time(), 0
         if args.ckpt and args.ckpt_every and step % args.ckpt_every == 0:
             save_checkpoint(args.ckpt, model, opt, pending_state, step, args)
+    if t_train is not None and len(history) > 1:
+        seconds = time.time() - t_train
+        clips_s = (len(history) - 1) * args.batch / max(seconds, 1e-9)
+        log({"event": "throughput", "steps_timed": len(history) - 1, "batch": args.batch,
+             "seconds": round(seconds, 1), "clips_s": round(clips_s, 2),
+             **({"mfu": round(clips_s * flops / peak, 4)} if peak else {})})
     if args.ckpt:
         save_checkpoint(args.ckpt, model, opt, pending_state, step, args)
     return [as_floats(r) for r in history]
