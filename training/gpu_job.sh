@@ -30,8 +30,8 @@ fi
 [ -f "$PACK" ] || { echo "error: $PACK missing (python -m training.pack_data --out $PACK)"; exit 2; }
 
 stamp "train $CONFIG for $MINUTES min"
-# a hard stop 90 s past the budget; SIGINT lets the trainer still export what it has
-timeout --signal=INT --kill-after=30 "$(awk "BEGIN{print int($MINUTES*60+90)}")" \
+# a hard stop 45 s past the budget; SIGINT lets the trainer still export what it has
+timeout --signal=INT --kill-after=30 "$(awk "BEGIN{print int($MINUTES*60+45)}")" \
   "$PY" -m training.train --config "$CONFIG" --pack "$PACK" --minutes "$MINUTES" \
   --export "$RUN/model.safetensors" --log-file "$RUN/train.jsonl" "${EXTRA[@]}" ${VTKC_TRAIN_ARGS:-}
 echo "trainer exit status $?"
