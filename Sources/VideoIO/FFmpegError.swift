@@ -47,8 +47,9 @@ public struct FFmpegError: LocalizedError, Sendable, Equatable {
 /// Errors about the content of a video file or the arguments given, not about a single
 /// FFmpeg call. Each description is one line naming the file and the cause.
 public enum VideoIOError: LocalizedError, Sendable, Equatable {
-    /// The file opened but holds no video stream (for example an audio-only file).
-    case noVideoStream(path: String)
+    /// The file opened but holds no video stream: an audio-only file, or one truncated or
+    /// corrupt before its video stream is described.
+    case noVideoStream(path: String, audioOnly: Bool)
     /// FFmpeg has no decoder for the video codec.
     case noDecoder(path: String, codec: String)
     /// FFmpeg has no encoder of this name (for example libx264 missing from the build).
@@ -68,8 +69,9 @@ public enum VideoIOError: LocalizedError, Sendable, Equatable {
 
     public var errorDescription: String? {
         switch self {
-        case .noVideoStream(let path):
-            return "\(path): no video stream found (is it an audio-only or non-video file?)"
+        case .noVideoStream(let path, let audioOnly):
+            return audioOnly ? "\(path): no video stream, only audio; give a video file"
+                : "\(path): no video stream found; the file is truncated, corrupt or not a video"
         case .noDecoder(let path, let codec):
             return "\(path): this FFmpeg build has no decoder for video codec '\(codec)'"
         case .noEncoder(let path, let codec):

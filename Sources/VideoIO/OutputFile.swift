@@ -37,9 +37,13 @@ final class OutputFile {
         try check(av_dict_set(&pointer.pointee.metadata, FrameSizeTag.key, "\(width)x\(height)", 0),
                   "record frame size", finalPath)
         if String(cString: pointer.pointee.oformat.pointee.name) == "mp4" {
-            try check(av_opt_set(pointer.pointee.priv_data, "movflags", "+use_metadata_tags", 0),
-                      "enable MP4 metadata keys", finalPath)
+            try setOption("movflags", "+use_metadata_tags")
         }
+    }
+
+    /// Sets one of the muxer's private options (e.g. MP4's movflags).
+    func setOption(_ name: String, _ value: String) throws {
+        try check(av_opt_set(pointer.pointee.priv_data, name, value, 0), "set muxer option \(name)=\(value)", finalPath)
     }
 
     /// Creates the temporary file and writes the container header.

@@ -100,4 +100,25 @@ enum VideoInfoProbe {
         }
         return count
     }
+
+    /// Throws when the file is shorter than its own index says (a truncated download or copy):
+    /// MP4/MOV and AVI index every packet's offset and size, and a demuxer would otherwise just
+    /// stop early at the cut.
+    static func checkNotTruncated(input: InputContext, streams: [Int], path: String) throws {
+        guard let io = input.pointer.pointee.pb else { return }
+        let fileSize = avio_size(io)
+        guard fileSize > 0 else { return }
+        var needed: Int64 = 0
+        for index in streams {
+            let stream = input.stream(index)
+            for entry in 0..<avformat_index_get_entries_count(stream) {
+                guard let e = avformat_index_get_entry(stream, entry), e.pointee.size > 0 else { continue }
+                needed = max(needed, e.pointee.pos + Int64(e.pointee.size))
+            }
+        }
+        if needed > fileSize {
+            throw VideoIOError.invalidArgument(path: path, detail:
+                "the file is truncated: its index reaches byte \(needed) but the file has \(fileSize) bytes")
+        }
+    }
 }

@@ -33,7 +33,10 @@ public final class VideoReader {
         self.input = input
         var codec: UnsafePointer<AVCodec>?
         let found = av_find_best_stream(input.pointer, AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0)
-        if found == vtkc_averror_stream_not_found() { throw VideoIOError.noVideoStream(path: path) }
+        if found == vtkc_averror_stream_not_found() {
+            let audioOnly = VideoInfoProbe.firstAudioStream(input) != nil
+            throw VideoIOError.noVideoStream(path: path, audioOnly: audioOnly)
+        }
         if found == vtkc_averror_decoder_not_found() {
             let index = (0..<input.streamCount).first {
                 input.stream($0).pointee.codecpar.pointee.codec_type == AVMEDIA_TYPE_VIDEO
@@ -42,7 +45,7 @@ public final class VideoReader {
             throw VideoIOError.noDecoder(path: path, codec: nameOfCodec(id))
         }
         try check(found, "find video stream", path)
-        guard let codec else { throw VideoIOError.noVideoStream(path: path) }
+        guard let codec else { throw VideoIOError.noVideoStream(path: path, audioOnly: false) }
         videoIndex = Int(found)
         let stream = input.stream(videoIndex)
         decoder = try CodecContext(codec: codec, path: path)
@@ -57,6 +60,7 @@ public final class VideoReader {
             throw VideoIOError.invalidArgument(path: path, detail: "video stream has no frame size")
         }
         audioIndex = VideoInfoProbe.firstAudioStream(input)
+        try VideoInfoProbe.checkNotTruncated(input: input, streams: [videoIndex] + (audioIndex.map { [$0] } ?? []), path: path)
         if let audioIndex {
             let audioStream = input.stream(audioIndex)
             audioTrack = AudioTrack(parameters: audioStream.pointee.codecpar,
@@ -112,6 +116,9 @@ public final class VideoReader {
             defer { av_packet_unref(packet.pointer) }
             let index = Int(packet.pointer.pointee.stream_index)
             if index == videoIndex {
+                // An empty packet would end the stream for the decoder; AVI uses them for
+                // dropped frames, which are not counted as frames either.
+                if packet.pointer.pointee.size == 0 { continue }
                 try check(avcodec_send_packet(decoder.pointer, packet.pointer), "decode video", path)
                 return
             }

@@ -5,7 +5,8 @@ import Foundation
 /// BT.709 matrix from 1280 wide or 577 high up, BT.601 below, tagged in the stream), at exactly the frame count, frame rate and size given (odd sizes included), and
 /// optionally muxes an `AudioTrack`'s packets back unchanged.
 ///
-/// The file is written under a temporary name in the same directory and renamed by
+/// The index ('moov') is moved to the front on finish, so players can start before the
+/// whole file has arrived. The file is written under a temporary name in the same directory and renamed by
 /// `finish()`; a writer dropped without `finish()` (or after an error) deletes it.
 public final class VideoWriter {
     /// Encoder settings.
@@ -90,6 +91,7 @@ public final class VideoWriter {
             audio = AudioMuxer(track: track, stream: stream)
         }
         packet = try Packet(path: path)
+        if spec.container == "mp4" { try output.setOption("movflags", "+faststart") }
         try output.open()
     }
 

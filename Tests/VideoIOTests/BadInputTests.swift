@@ -1,3 +1,4 @@
+import CFFmpeg
 import XCTest
 @testable import VideoIO
 
@@ -36,20 +37,40 @@ final class BadInputTests: XCTestCase {
         assertReadFails(url, mentioning: "invalid data")
     }
 
+    /// Cut inside the media data (the index, at the front, is complete) and inside the index.
     func testTruncatedMP4() throws {
         let dir = try makeScratchDirectory(self)
         let url = dir.appendingPathComponent("cut.mp4")
         try writeClip(url, width: 64, height: 48, frames: 20, rate: Rational(num: 25, den: 1))
         let bytes = try Data(contentsOf: url)
+        try bytes.prefix(bytes.count * 3 / 4).write(to: url)
+        assertReadFails(url, mentioning: "the file is truncated")
+        try bytes.prefix(300).write(to: url)
+        assertReadFails(url, mentioning: "truncated")
+    }
+
+    /// An AVI cut short (its index sits at the end, so the cut loses it): still no crash, and
+    /// either a clear error or the frames before the cut.
+    func testTruncatedAVIDoesNotCrash() throws {
+        let dir = try makeScratchDirectory(self)
+        let url = dir.appendingPathComponent("cut.avi")
+        try writeClip(url, width: 64, height: 48, frames: 20, rate: Rational(num: 25, den: 1),
+                      spec: EncoderSpec(codec: "mpeg4", pixelFormat: AV_PIX_FMT_YUV420P, options: [:], container: "avi"))
+        let bytes = try Data(contentsOf: url)
         try bytes.prefix(bytes.count / 2).write(to: url)
-        assertReadFails(url, mentioning: "truncated or corrupt")
+        do {
+            let (_, frames, _) = try readAll(url)
+            XCTAssertLessThan(frames.count, 20)
+        } catch {
+            XCTAssertTrue(error.localizedDescription.contains(url.path), error.localizedDescription)
+        }
     }
 
     func testAudioOnlyFile() throws {
         let dir = try makeScratchDirectory(self)
         let url = dir.appendingPathComponent("tone.wav")
         try Data(wavTone(seconds: 0.2)).write(to: url)
-        assertReadFails(url, mentioning: "no video stream")
+        assertReadFails(url, mentioning: "no video stream, only audio")
     }
 
     func testUnwritableOutputPath() throws {

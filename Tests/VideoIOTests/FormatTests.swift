@@ -56,6 +56,26 @@ final class FormatTests: XCTestCase {
                   ext: "avi", frames: 17, rate: Rational(num: 15, den: 1), codecName: "mpeg4")
     }
 
+    func testVP9InWebM() throws {
+        try requireEncoder("libvpx-vp9")
+        try check(EncoderSpec(codec: "libvpx-vp9", pixelFormat: AV_PIX_FMT_YUV420P,
+                              options: ["crf": "20", "b": "0", "deadline": "realtime", "cpu-used": "8"], container: "webm"),
+                  ext: "webm", frames: 9, rate: Rational(num: 24, den: 1), codecName: "vp9")
+    }
+
+    func testHEVCInMatroska() throws {
+        try requireEncoder("libx265")
+        try check(EncoderSpec(codec: "libx265", pixelFormat: AV_PIX_FMT_YUV420P,
+                              options: ["preset": "ultrafast", "crf": "12", "x265-params": "log-level=none"], container: "matroska"),
+                  ext: "mkv", frames: 10, rate: Rational(num: 30000, den: 1001), codecName: "hevc")
+    }
+
+    private func requireEncoder(_ name: String) throws {
+        if avcodec_find_encoder_by_name(name) == nil {
+            throw XCTSkip("this FFmpeg build has no \(name) encoder")
+        }
+    }
+
     func testMSMPEG4InAVI() throws {
         try check(EncoderSpec(codec: "msmpeg4", pixelFormat: AV_PIX_FMT_YUV420P, options: ["b": "4000000"], container: "avi"),
                   ext: "avi", frames: 5, codecName: "msmpeg4v3")

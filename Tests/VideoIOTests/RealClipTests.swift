@@ -60,6 +60,9 @@ final class RealClipTests: XCTestCase {
             XCTAssertEqual(info.codecName, entry.codec, entry.file)
             XCTAssertEqual(first?.pixels.count, entry.width * entry.height * 3, entry.file)
             XCTAssertEqual(info.hasAudio, reader.audio != nil, entry.file)
+            // The one clip in the set shot upside down carries a 180-degree display matrix.
+            XCTAssertEqual(info.rotation, entry.file.hasSuffix("moviepy_fire2.mp4") ? 180 : 0, entry.file)
+            XCTAssertTrue(info.pixelAspect.isPositive, entry.file)  // 3 clips are anamorphic (64/51, 1024/765, 15/16)
         }
     }
 }
