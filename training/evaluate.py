@@ -48,9 +48,11 @@ def val_clips_from_pack(pack: str) -> list[tuple[str, np.ndarray]]:
 
 
 def groups_of(clips, t: int = 16, limit: int = 0) -> torch.Tensor:
-    """uint8 (G, T, 128, 128, 3) of consecutive t-frame groups of every clip (first `limit`)."""
+    """uint8 (G, T, 128, 128, 3) of consecutive t-frame groups of every clip; with `limit`,
+    that many groups evenly spaced over the whole list (a subset that still spans every clip)."""
     groups = [frames[i:i + t] for _, frames in clips for i in range(0, len(frames) - t + 1, t)]
-    groups = groups[:limit] if limit else groups
+    if limit and limit < len(groups):
+        groups = [groups[i] for i in np.linspace(0, len(groups) - 1, limit).round().astype(int)]
     return torch.from_numpy(np.stack(groups))
 
 
@@ -97,7 +99,7 @@ def main(argv=None) -> int:
     ap.add_argument("--baseline", action="store_true", help="also the bicubic 18x18 baseline")
     ap.add_argument("--pack", default="", help="read val clips from this frame pack")
     ap.add_argument("--data", default=DATA)
-    ap.add_argument("--groups", type=int, default=0, help="only the first N 16-frame groups")
+    ap.add_argument("--groups", type=int, default=0, help="only N evenly spaced 16-frame groups")
     ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     ap.add_argument("--threads", type=int, default=0)
     ap.add_argument("--json", default="", help="also append the results to this JSON-lines file")
