@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""Benchmark: I3D Kinetics-400 logits of one 16x224x224 clip, Swift (vtkc's Metrics library)
+against the PyTorch CPU reference (training/reference/i3d_torch.py), in the same run.
+
+    /work/venv/bin/python scripts/bench_i3d.py [--runs 5] [--threads 2]
+
+Swift side: builds the tests in release and runs I3DBenchmarkTests (it prints per-run seconds
+after one warm-up run). PyTorch side: float32 eager with the same thread count, one warm-up run.
+Prints the median seconds of each and the ratio Swift / PyTorch (the target is <= 1.5).
+Needs weights/i3d_kinetics400.safetensors (scripts/fetch_i3d.py).
+"""
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "training" / "reference"))
+from i3d_torch import I3DReference, resize_frames  # noqa: E402
+
+
+def torch_seconds(weights, runs, threads):
+    torch.set_num_threads(threads)
+    clip = np.frombuffer((REPO / "Tests/MetricsTests/Fixtures/i3d_clips.u8").read_bytes(), np.uint8).copy()
+    clip = resize_frames(clip[: 16 * 32 * 32 * 3].reshape(1, 16, 32, 32, 3))
+    model = I3DReference.load(weights)
+    model(clip)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        model(clip)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def swift_seconds(runs, threads):
+    env = dict(os.environ, VTKC_BENCH_I3D=str(runs), OPENBLAS_NUM_THREADS=str(threads))
+    flags = ["-c", "release", "-Xswiftc", "-enable-testing"]  # the tests use @testable imports
+    subprocess.run(["swift", "build", "--build-tests", *flags], cwd=REPO, check=True)
+    result = subprocess.run(
+        ["swift", "test", *flags, "--skip-build", "--filter", "I3DBenchmarkTests"],
+        cwd=REPO, env=env, capture_output=True, text=True)
+    match = re.search(r"swift_i3d_seconds ([0-9. ]+)", result.stdout + result.stderr)
+    if result.returncode != 0 or not match:
+        sys.exit(f"Swift benchmark failed:\n{result.stdout}\n{result.stderr}")
+    return [float(x) for x in match.group(1).split()]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--weights", default=str(REPO / "weights" / "i3d_kinetics400.safetensors"))
+    args = parser.parse_args()
+    if not Path(args.weights).is_file():
+        sys.exit(f"error: {args.weights} is missing; run scripts/fetch_i3d.py first")
+    swift = swift_seconds(args.runs, args.threads)
+    ref = torch_seconds(args.weights, args.runs, args.threads)
+    s, t = statistics.median(swift), statistics.median(ref)
+    print(f"I3D one 16x224x224 clip, {args.threads} threads, median of {args.runs} runs")
+    print(f"  PyTorch {torch.__version__} CPU: {t:.3f} s   ({' '.join(f'{x:.3f}' for x in ref)})")
+    print(f"  Swift (Metrics.I3D):  {s:.3f} s   ({' '.join(f'{x:.3f}' for x in swift)})")
+    print(f"  ratio Swift / PyTorch: {s / t:.2f} (target <= 1.5)")
+
+
+if __name__ == "__main__":
+    main()
