@@ -1,5 +1,6 @@
 import XCTest
 @testable import Metrics
+import VideoIO
 
 /// The protocol's bilinear resize against torch F.interpolate(mode="bilinear",
 /// align_corners=False, antialias=False). Fixture (i3d_resize.json) from
@@ -28,5 +29,18 @@ final class I3DPreprocessTests: XCTestCase {
         XCTAssertEqual(clip.count, I3D.frames * plane)
         XCTAssertEqual(Set(clip[0..<plane]), [-1])
         XCTAssertEqual(Set(clip[(3 * plane)..<(4 * plane)]), [1])
+    }
+}
+
+final class I3DPreprocessFramesTests: XCTestCase {
+    /// RGBFrame input gives exactly what the raw-pixel entry point gives.
+    func testFramesMatchPixels() {
+        let frames = (0..<I3D.frames).map { f in
+            RGBFrame(width: 5, height: 3, pixels: (0..<45).map { UInt8(($0 * 37 + f * 11) % 256) })
+        }
+        let fromFrames = I3DPreprocess.clip(frames: frames)
+        let fromPixels = I3DPreprocess.clip(pixels: frames.map(\.pixels), width: 5, height: 3)
+        XCTAssertEqual(fromFrames, fromPixels)
+        XCTAssertTrue(fromFrames.allSatisfy { $0 >= -1 && $0 <= 1 })
     }
 }
