@@ -12,16 +12,17 @@ import Darwin
 /// Writes a .vtk file. Usage:
 ///
 ///     let writer = try VTKWriter(url: out, header: header, overwrite: false)
-///     for group in groups { try writer.appendGroup(group) }   // header.groupCount times
+///     for group in groups { try writer.appendGroup(group) }
 ///     try writer.setAudio(audioTrack.serialized())             // optional, at any point
-///     try writer.finish()
+///     try writer.finish()                  // or finish(frameCount: n) when the true count is
+///                                          // only known at the end (the header is patched)
 ///
 /// Each group is `header.valuesPerGroup` floats, laid out tiles x tokensPerTile x
 /// latentChannels (channel fastest, tiles row-major). Bytes depend only on the inputs.
 /// Errors are `VTKFormatError`s; a writer that threw an I/O error refuses further calls.
 public final class VTKWriter {
-    /// The header being written.
-    public let header: VTKHeader
+    /// The header being written (its frame count is final after `finish(frameCount:)`).
+    public private(set) var header: VTKHeader
     /// The destination.
     public let url: URL
     /// Bytes written so far (to the temporary file).
@@ -36,6 +37,7 @@ public final class VTKWriter {
     private var handle: FileHandle?
     private var audioWritten = false
     private var finished = false
+    private var prefixLength = 0
     private var name: String { url.lastPathComponent }
 
     /// Creates the temporary file and writes the header. Throws `.outputExists` when `url`
@@ -58,6 +60,7 @@ public final class VTKWriter {
             removeTemporary()
             throw VTKFormatError(file: name, kind: .io, message: "cannot open \(temporaryURL.path) (\(error.localizedDescription))")
         }
+        prefixLength = prefix.count
         try write(prefix)
     }
 
@@ -67,10 +70,6 @@ public final class VTKWriter {
     /// written; the writer stays usable) for a wrong count or NaN/Inf values.
     public func appendGroup(_ latents: [Float]) throws {
         try checkOpen("append a group")
-        guard groupsWritten < header.groupCount else {
-            throw VTKFormatError(file: name, kind: .misuse, location: "group \(groupsWritten)",
-                                 message: "the header's \(header.frameCount) frames make only \(header.groupCount) groups")
-        }
         let payload = try GroupCoding.encode(latents, index: groupsWritten, header: header, file: name)
         try write(Records.frame(.group, payload))
         groupsWritten += 1
@@ -87,14 +86,19 @@ public final class VTKWriter {
         audioWritten = true
     }
 
-    /// Writes the end record, closes the file and renames it to `url`. Throws `.misuse`
-    /// when fewer than `header.groupCount` groups were appended.
-    public func finish() throws {
+    /// Writes the end record, closes the file and renames it to `url`. `frameCount`, when
+    /// given, replaces the header's frame count (patched in place: the bytes are those a writer
+    /// given the final count up front would produce). Throws `.misuse` unless the frame count
+    /// needs exactly the groups appended: `ceil(frameCount / groupLength) == groupsWritten`.
+    public func finish(frameCount: Int? = nil) throws {
         try checkOpen("finish")
-        guard groupsWritten == header.groupCount else {
+        var final = header
+        final.frameCount = frameCount ?? header.frameCount
+        guard (1...(1 << 40)).contains(final.frameCount), final.groupCount == groupsWritten else {
             throw VTKFormatError(file: name, kind: .misuse,
-                                 message: "finish() after \(groupsWritten) of \(header.groupCount) groups")
+                                 message: "\(final.frameCount) frames need \(final.groupCount) groups but \(groupsWritten) were appended")
         }
+        if final.frameCount != header.frameCount { try patchHeader(final) }
         try write(Records.frame(.end, Records.endPayload(groups: groupsWritten, audioRecords: audioWritten ? 1 : 0)))
         do {
             try handle?.synchronize()
@@ -114,6 +118,22 @@ public final class VTKWriter {
             throw VTKFormatError(file: name, kind: .io, message: "cannot rename the temporary file into place (\(reason))")
         }
         finished = true
+    }
+
+    /// Rewrites the file prefix for `final`, which differs from `header` only in fixed-width
+    /// fields, so the prefix keeps its length.
+    private func patchHeader(_ final: VTKHeader) throws {
+        let prefix = try final.encodedPrefix(file: name)
+        precondition(prefix.count == prefixLength, "header patch changed the header length")
+        do {
+            try handle?.seek(toOffset: 0)
+            try handle?.write(contentsOf: prefix)
+            _ = try handle?.seekToEnd()
+        } catch {
+            fail()
+            throw VTKFormatError(file: name, kind: .io, offset: 0, message: "cannot rewrite the header (\(error.localizedDescription))")
+        }
+        header = final
     }
 
     private func checkOpen(_ action: String) throws {

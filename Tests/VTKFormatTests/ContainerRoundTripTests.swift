@@ -100,7 +100,7 @@ final class ContainerRoundTripTests: XCTestCase {
         do {
             let writer = try VTKWriter(url: url, header: header, overwrite: true)
             try writer.appendGroup(randomGroups(header, seed: 1)[0])
-            assertFormatError(.misuse, ["1 of 3 groups"]) { try writer.finish() }
+            assertFormatError(.misuse, ["40 frames need 3 groups but 1 were appended"]) { try writer.finish() }
         }
         XCTAssertEqual(try Data(contentsOf: url), Data("keep me".utf8))
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["out.vtk"], "temporary file left behind")
@@ -114,9 +114,31 @@ final class ContainerRoundTripTests: XCTestCase {
         try writer.setAudio([9])
         assertFormatError(.misuse, ["audio was already written"]) { try writer.setAudio([9]) }
         try writer.appendGroup(randomGroups(header, seed: 1)[0])
-        assertFormatError(.misuse, ["only 1 groups"]) { try writer.appendGroup(randomGroups(header, seed: 1)[0]) }
-        try writer.finish()
+        try writer.appendGroup(randomGroups(header, seed: 1)[0])
+        assertFormatError(.misuse, ["16 frames need 1 groups but 2 were appended"]) { try writer.finish() }
+        assertFormatError(.misuse, ["0 frames need 0 groups"]) { try writer.finish(frameCount: 0) }
+        try writer.finish(frameCount: 17)
         assertFormatError(.misuse, ["finished"]) { try writer.finish() }
+    }
+
+    /// The codec learns the true frame count only at the end of the stream: finish(frameCount:)
+    /// patches the header, giving the bytes of a writer that knew the count from the start.
+    func testFrameCountGivenAtFinishGivesIdenticalBytes() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let header = smallHeader(encoding: .quantized(bits: 8), frames: 40)
+        let groups = randomGroups(header, seed: 12)
+        let direct = try writeFile(header, groups, audio: [7], to: dir.appendingPathComponent("direct.vtk"))
+        var provisional = header
+        provisional.frameCount = 1
+        let url = dir.appendingPathComponent("late.vtk")
+        let writer = try VTKWriter(url: url, header: provisional, overwrite: false)
+        for g in groups { try writer.appendGroup(g) }
+        try writer.setAudio([7])
+        try writer.finish(frameCount: 40)
+        XCTAssertEqual(writer.header.frameCount, 40)
+        XCTAssertEqual(Array(try Data(contentsOf: url)), direct)
+        XCTAssertEqual(try VTKReader(url: url).header.frameCount, 40)
     }
 
     func testInvalidHeaderFieldsAreRefusedByTheWriter() throws {
