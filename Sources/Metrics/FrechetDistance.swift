@@ -102,12 +102,14 @@ public enum FrechetDistance {
     static func symmetricEigen(_ a: inout [Double], d: Int, wantVectors: Bool) throws -> [Double] {
         var n = Int32(d), lda = Int32(d), info: Int32 = 0
         var values = [Double](repeating: 0, count: d)
-        let jobz: CChar = wantVectors ? 86 : 78  // "V" or "N"
-        let uplo: CChar = 85  // "U"
-        var jobzArg = jobz, uploArg = uplo
+        var jobzArg = CChar(UInt8(ascii: wantVectors ? "V" : "N"))
+        var uploArg = CChar(UInt8(ascii: "U"))
         var workQuery = 0.0, iworkQuery: Int32 = 0, lwork: Int32 = -1, liwork: Int32 = -1
-        dsyevd_(&jobzArg, &uploArg, &n, &a, &lda, &values, &workQuery, &lwork, &iworkQuery, &liwork, &info, 1, 1)
-        guard info == 0 else { throw FrechetDistanceError(message: "LAPACK dsyevd workspace query failed (info \(info))") }
+        dsyevd_(&jobzArg, &uploArg, &n, &a, &lda, &values, &workQuery, &lwork, &iworkQuery, &liwork,
+                &info, 1, 1)
+        guard info == 0 else {
+            throw FrechetDistanceError(message: "LAPACK dsyevd workspace query failed (info \(info))")
+        }
         lwork = Int32(workQuery)
         liwork = iworkQuery
         var work = [Double](repeating: 0, count: Int(lwork))

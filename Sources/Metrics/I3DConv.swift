@@ -26,9 +26,14 @@ struct SharedPointer: @unchecked Sendable {
     let base: UnsafeMutablePointer<Float>
 }
 
-/// Runs `body(i)` for i in 0..<count on up to `I3DParallel.workers` threads.
+/// Splits row ranges across threads for the memory-bound steps (patch gathering, bias and
+/// ReLU, pooling); the matrix products themselves use OpenBLAS's own threads.
 enum I3DParallel {
+    /// Threads used (the machine this was tuned for has 2 cores).
     static let workers = 2
+
+    /// Calls `body` on contiguous parts of 0..<count, one part per worker (a single part when
+    /// `count` is small).
 
     static func rows(_ count: Int, _ body: @Sendable (Range<Int>) -> Void) {
         let parts = min(workers, max(1, count / 64))

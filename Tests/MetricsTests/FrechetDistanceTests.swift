@@ -31,8 +31,8 @@ final class FrechetDistanceTests: XCTestCase {
     }
 
     func testKnownOneDimensionalValue() throws {
-        // 1-D: (m1 - m2)^2 + (s1 - s2)^2 with s the standard deviations: (1 - 4)^2 + (1 - 2)^2.
-        let a: [[Double]] = [[0], [2]]   // mean 1, unbiased variance 2 -> reshape below
+        // In 1-D the distance is (m1 - m2)^2 + (s1 - s2)^2 with s the standard deviations.
+        let a: [[Double]] = [[0], [2]]   // mean 1, unbiased variance 2
         let b: [[Double]] = [[2], [6]]   // mean 4, unbiased variance 8
         let expected = 9 + (2.0.squareRoot() - 8.0.squareRoot()) * (2.0.squareRoot() - 8.0.squareRoot())
         XCTAssertEqual(try FrechetDistance.compute(a, b), expected, accuracy: 1e-12)
