@@ -97,8 +97,9 @@ extension AudioTrack {
             timeBase: Rational(timeBase))
     }
 
-    /// Copies one demuxed packet (its bytes and timing) into the track.
-    mutating func append(_ packet: UnsafePointer<AVPacket>) {
+    /// Copies one demuxed packet (its bytes and timing) into the track, moving its timestamps
+    /// `shift` time-base units earlier.
+    mutating func append(_ packet: UnsafePointer<AVPacket>, shift: Int64 = 0) {
         let pkt = packet.pointee
         let noPTS = vtkc_nopts_value()
         var data: [UInt8] = []
@@ -106,7 +107,7 @@ extension AudioTrack {
             data = Array(UnsafeBufferPointer(start: bytes, count: Int(pkt.size)))
         }
         packets.append(Packet(
-            pts: pkt.pts == noPTS ? nil : pkt.pts, dts: pkt.dts == noPTS ? nil : pkt.dts,
+            pts: pkt.pts == noPTS ? nil : pkt.pts - shift, dts: pkt.dts == noPTS ? nil : pkt.dts - shift,
             duration: pkt.duration, flags: pkt.flags, data: data))
     }
 

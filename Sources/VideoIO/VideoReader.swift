@@ -6,6 +6,10 @@ import Foundation
 /// size, one at a time, so memory stays flat however long the video is. The packets of the
 /// first audio stream are collected untouched along the way (see `audio`).
 ///
+/// Times are relative to the start of the video stream (the first frame's `pts` is 0, or the
+/// decoder delay in AVI files with B-frames), and the audio packets' timestamps are moved by
+/// the same amount, so that a `VideoWriter`, whose video starts at 0, keeps them in sync.
+///
 /// A reader is not thread-safe; use it from one thread at a time.
 public final class VideoReader {
     /// What the file says about its video stream.
@@ -21,6 +25,9 @@ public final class VideoReader {
     private let frame: Frame
     private let converter: RGBConverter
     private var audioTrack: AudioTrack?
+    /// The video stream's start time in its own time base, and in the audio's.
+    private let videoStart: Int64
+    private let audioShift: Int64
     private var demuxerDone = false
     private var finished = false
 
@@ -66,6 +73,12 @@ public final class VideoReader {
             audioTrack = AudioTrack(parameters: audioStream.pointee.codecpar,
                                     timeBase: audioStream.pointee.time_base)
         }
+        let start = stream.pointee.start_time
+        let videoStart = start == vtkc_nopts_value() ? 0 : start
+        self.videoStart = videoStart
+        audioShift = audioIndex.map {
+            av_rescale_q(videoStart, stream.pointee.time_base, input.stream($0).pointee.time_base)
+        } ?? 0
         for index in 0..<input.streamCount where index != videoIndex && index != audioIndex {
             input.stream(index).pointee.discard = AVDISCARD_ALL
         }
@@ -122,7 +135,7 @@ public final class VideoReader {
                 try check(avcodec_send_packet(decoder.pointer, packet.pointer), "decode video", path)
                 return
             }
-            if index == audioIndex { audioTrack?.append(packet.pointer) }
+            if index == audioIndex { audioTrack?.append(packet.pointer, shift: audioShift) }
         }
     }
 
@@ -130,7 +143,7 @@ public final class VideoReader {
         let f = frame.pointer.pointee
         let timestamp = f.best_effort_timestamp
         let timeBase = input.stream(videoIndex).pointee.time_base
-        let pts = timestamp == vtkc_nopts_value() ? nil : Double(timestamp) * av_q2d(timeBase)
+        let pts = timestamp == vtkc_nopts_value() ? nil : Double(timestamp - videoStart) * av_q2d(timeBase)
         let pixels = try converter.convert(frame.pointer)
         return RGBFrame(width: info.width, height: info.height, pixels: pixels, pts: pts)
     }

@@ -30,7 +30,7 @@ public struct RGBFrame: Sendable, Equatable {
     public var height: Int
     /// Row-major RGB24, stride `width * 3`, `width * height * 3` bytes.
     public var pixels: [UInt8]
-    /// Presentation time in seconds, when the file gives one.
+    /// Presentation time in seconds from the start of the video stream, when the file gives one.
     public var pts: Double?
 
     /// A frame from its parts; `pixels` must hold `width * height * 3` bytes.

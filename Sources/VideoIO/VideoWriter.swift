@@ -15,10 +15,14 @@ public final class VideoWriter {
         public var crf: Int = 18
         /// x264 preset, from "ultrafast" to "placebo"; slower presets compress better.
         public var preset: String = "medium"
+        /// Clockwise rotation in degrees (a multiple of 90) that players apply for display,
+        /// stored as a display matrix like `VideoInfo.rotation` reads it; frames stay as given.
+        public var rotation: Int = 0
 
-        public init(crf: Int = 18, preset: String = "medium") {
+        public init(crf: Int = 18, preset: String = "medium", rotation: Int = 0) {
             self.crf = crf
             self.preset = preset
+            self.rotation = rotation
         }
 
         /// The x264 presets.
@@ -51,15 +55,19 @@ public final class VideoWriter {
             throw VideoIOError.invalidArgument(path: url.path, detail:
                 "unknown x264 preset '\(options.preset)' (use one of \(Options.presets.joined(separator: ", ")))")
         }
+        guard options.rotation % 90 == 0 else {
+            throw VideoIOError.invalidArgument(path: url.path, detail: "rotation \(options.rotation) is not a multiple of 90 degrees")
+        }
         let spec = EncoderSpec(codec: "libx264", pixelFormat: AV_PIX_FMT_YUV420P,
                                options: ["crf": "\(options.crf)", "preset": options.preset],
                                container: "mp4")
-        try self.init(url: url, width: width, height: height, frameRate: frameRate, spec: spec, audio: audio)
+        try self.init(url: url, width: width, height: height, frameRate: frameRate, spec: spec,
+                      audio: audio, rotation: options.rotation)
     }
 
     /// The general form: any FFmpeg encoder, pixel format and container (tests use it).
     init(url: URL, width: Int, height: Int, frameRate: Rational, spec: EncoderSpec,
-         audio track: AudioTrack?) throws {
+         audio track: AudioTrack?, rotation: Int = 0) throws {
         let path = url.path
         guard (1...16384).contains(width), (1...16384).contains(height) else {
             throw VideoIOError.invalidArgument(path: path, detail: "frame size \(width)x\(height) is outside 1...16384")
@@ -84,6 +92,14 @@ public final class VideoWriter {
         if encoder.isPadded { try output.recordFrameSize(width: width, height: height) }
         videoStream.pointee.time_base = encoder.context.pointer.pointee.time_base
         videoStream.pointee.avg_frame_rate = rate.av
+        if rotation % 360 != 0 {
+            guard let matrix = av_stream_new_side_data(videoStream, AV_PKT_DATA_DISPLAYMATRIX, 9 * 4) else {
+                throw FFmpegError(code: vtkc_averror(ENOMEM), operation: "store rotation", path: path)
+            }
+            matrix.withMemoryRebound(to: Int32.self, capacity: 9) {
+                av_display_rotation_set($0, Double(rotation))  // FFmpeg 5.1: set is clockwise, get counterclockwise
+            }
+        }
         if let track {
             let stream = try output.addStream()
             try track.fill(stream.pointee.codecpar, path: path)

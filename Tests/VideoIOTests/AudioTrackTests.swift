@@ -54,7 +54,11 @@ final class AudioTrackTests: XCTestCase {
             let (copyInfo, copyFrames, copyAudio) = try readAll(out)
             XCTAssertEqual(copyFrames.count, frames.count, name)
             XCTAssertEqual(copyInfo.frameRate, info.frameRate, name)
-            assertSamePackets(track, try XCTUnwrap(copyAudio, name), name)
+            let copyTrack = try XCTUnwrap(copyAudio, name)
+            assertSamePackets(track, copyTrack, name)
+            // Audio stays in sync: its start relative to the first video frame is unchanged.
+            let start = { (t: AudioTrack) in Double(t.packets[0].pts ?? 0) * t.timeBase.doubleValue }
+            XCTAssertEqual(start(track), start(copyTrack), accuracy: 0.002, name)
         }
     }
 

@@ -58,6 +58,10 @@ final class RealClipTests: XCTestCase {
             XCTAssertEqual(info.frameRate.doubleValue, entry.fps, accuracy: 0.01, entry.file)
             XCTAssertEqual(info.duration, entry.duration, accuracy: 0.05, entry.file)
             XCTAssertEqual(info.codecName, entry.codec, entry.file)
+            // Times start at the video stream's start: 0 for the first frame, except in AVI with
+            // B-frames, where FFmpeg places it after the decoder delay (1-2 frames).
+            let firstPTS = try XCTUnwrap(first?.pts, entry.file)
+            XCTAssertTrue(firstPTS >= 0 && firstPTS < 2.5 / entry.fps, "\(entry.file): first pts \(firstPTS)")
             XCTAssertEqual(first?.pixels.count, entry.width * entry.height * 3, entry.file)
             XCTAssertEqual(info.hasAudio, reader.audio != nil, entry.file)
             // The one clip in the set shot upside down carries a 180-degree display matrix.

@@ -36,6 +36,22 @@ final class RoundTripTests: XCTestCase {
     func testOddSize() throws { try roundTrip(width: 127, height: 93, frames: 9, rate: Rational(num: 24, den: 1)) }
     func testOddWidthOnly() throws { try roundTrip(width: 33, height: 20, frames: 3, rate: Rational(num: 10, den: 1)) }
 
+    /// A display rotation given to the writer is what the reader reports; frames stay unrotated.
+    func testRotationMetadataRoundTrip() throws {
+        let dir = try makeScratchDirectory(self)
+        for rotation in [90, 180, 270, -90] {
+            let url = dir.appendingPathComponent("rot\(rotation).mp4")
+            try writeClip(url, width: 48, height: 32, frames: 2, rate: Rational(num: 25, den: 1),
+                          options: .init(preset: "ultrafast", rotation: rotation))
+            let (info, frames, _) = try readAll(url)
+            XCTAssertEqual(info.rotation, (rotation + 360) % 360)
+            XCTAssertEqual(info.width, 48)
+            XCTAssertEqual(frames.first?.width, 48)
+        }
+        XCTAssertThrowsError(try VideoWriter(url: dir.appendingPathComponent("x.mp4"), width: 8, height: 8,
+                                             frameRate: Rational(num: 25, den: 1), options: .init(rotation: 45)))
+    }
+
     /// The cropped frame is the picture itself, not shifted: the right and bottom edges match.
     func testOddSizeKeepsEdges() throws {
         let dir = try makeScratchDirectory(self)
