@@ -88,24 +88,35 @@ public final class VideoReader {
     }
 
     /// The first audio stream's packets and parameters, or nil when the file has no audio.
-    /// Complete once `nextFrame()` has returned nil.
+    /// Complete once `nextFrame()` has returned nil (or `skipFrame()` false).
     public var audio: AudioTrack? { audioTrack }
 
     /// The next frame in presentation order, or nil at the end of the stream.
     public func nextFrame() throws -> RGBFrame? {
-        guard !finished else { return nil }
-        let path = url.path
+        guard try decodeNext() else { return nil }
+        defer { av_frame_unref(frame.pointer) }
+        return try makeFrame()
+    }
+
+    /// Decodes the next frame without converting it to RGB (cheaper when only some frames are
+    /// wanted); false at the end of the stream.
+    public func skipFrame() throws -> Bool {
+        guard try decodeNext() else { return false }
+        av_frame_unref(frame.pointer)
+        return true
+    }
+
+    /// Decodes into `frame`; false at the end of the stream.
+    private func decodeNext() throws -> Bool {
+        guard !finished else { return false }
         while true {
             let status = avcodec_receive_frame(decoder.pointer, frame.pointer)
-            if status >= 0 {
-                defer { av_frame_unref(frame.pointer) }
-                return try makeFrame()
-            }
+            if status >= 0 { return true }
             if status == vtkc_averror_eof() {
                 finished = true
-                return nil
+                return false
             }
-            if status != vtkc_averror_eagain() { try check(status, "decode video", path) }
+            if status != vtkc_averror_eagain() { try check(status, "decode video", url.path) }
             try feedDecoder()
         }
     }

@@ -41,10 +41,17 @@ final class RealClipTests: XCTestCase {
         for entry in entries {
             let url = data.appendingPathComponent(entry.file)
             let reader = try VideoReader(url: url)
+            // Every frame is decoded; the first and every 16th are also converted to RGB.
             var count = 0
             var first: RGBFrame?
-            while let frame = try reader.nextFrame() {
-                if first == nil { first = frame }
+            while true {
+                if count % 16 == 0 {
+                    guard let frame = try reader.nextFrame() else { break }
+                    if first == nil { first = frame }
+                    XCTAssertEqual(frame.pixels.count, entry.width * entry.height * 3, entry.file)
+                } else if try !reader.skipFrame() {
+                    break
+                }
                 count += 1
             }
             let info = reader.info

@@ -36,6 +36,22 @@ final class RoundTripTests: XCTestCase {
     func testOddSize() throws { try roundTrip(width: 127, height: 93, frames: 9, rate: Rational(num: 24, den: 1)) }
     func testOddWidthOnly() throws { try roundTrip(width: 33, height: 20, frames: 3, rate: Rational(num: 10, den: 1)) }
 
+    /// skipFrame() decodes the same frames nextFrame() would, without converting them.
+    func testSkipFrameKeepsCountAndOrder() throws {
+        let dir = try makeScratchDirectory(self)
+        let url = dir.appendingPathComponent("skip.mp4")
+        try writeClip(url, width: 40, height: 30, frames: 7, rate: Rational(num: 25, den: 1))
+        let (_, all, _) = try readAll(url)
+        let reader = try VideoReader(url: url)
+        XCTAssertTrue(try reader.skipFrame())
+        XCTAssertTrue(try reader.skipFrame())
+        XCTAssertEqual(try reader.nextFrame(), all[2])
+        var rest = 0
+        while try reader.skipFrame() { rest += 1 }
+        XCTAssertEqual(rest, 4)
+        XCTAssertNil(try reader.nextFrame())
+    }
+
     /// A display rotation given to the writer is what the reader reports; frames stay unrotated.
     func testRotationMetadataRoundTrip() throws {
         let dir = try makeScratchDirectory(self)
