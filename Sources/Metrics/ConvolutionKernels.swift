@@ -3,18 +3,22 @@ import COpenBLAS
 /// The 2-D convolution (im2col + sgemm) and pooling that the LPIPS backbone needs, on planar
 /// channel-major Float maps (C x H x W).
 enum ConvolutionKernels {
-    /// Largest im2col block in floats (64 MiB): big frames are convolved in bands of output rows.
-    static let maxColumnFloats = 16 << 20
+    /// Largest im2col block in floats (16 MiB): big frames are convolved in bands of output rows.
+    static let maxColumnFloats = 4 << 20
 
-    /// `relu(conv(x) + bias)`; returns the output map and its height and width.
+    /// `relu(conv(x) + bias)`; returns the output map and its height and width. `column` is
+    /// scratch space, grown as needed and kept by the caller so that large frames do not pay
+    /// for fresh pages on every layer.
     static func convolveReLU(_ x: [Float], channels: Int, height: Int, width: Int,
-                             conv: LPIPS.Conv) -> ([Float], Int, Int) {
+                             conv: LPIPS.Conv, column: inout [Float]) -> ([Float], Int, Int) {
         let k = conv.kernel, s = conv.stride, p = conv.padding
         let outH = (height + 2 * p - k) / s + 1, outW = (width + 2 * p - k) / s + 1
         let rows = channels * k * k, n = outH * outW
         var out = [Float](repeating: 0, count: conv.outChannels * n)
         let bandRows = max(1, min(outH, maxColumnFloats / max(1, rows * outW)))
-        var column = [Float](repeating: 0, count: rows * bandRows * outW)
+        if column.count < rows * bandRows * outW {
+            column = [Float](repeating: 0, count: rows * bandRows * outW)
+        }
         var y0 = 0
         while y0 < outH {
             let bandH = min(bandRows, outH - y0), bandN = bandH * outW
@@ -24,6 +28,10 @@ enum ConvolutionKernels {
                         for ky in 0..<k {
                             for kx in 0..<k {
                                 let r = (c * k + ky) * k + kx
+                                // Output columns whose input column ox * s - p + kx lies inside the map.
+                                let lo = min(outW, max(0, (p - kx + s - 1) / s))
+                                let last = width - 1 + p - kx
+                                let hi = last < 0 ? lo : max(lo, min(outW, last / s + 1))
                                 for oy in 0..<bandH {
                                     let iy = (y0 + oy) * s - p + ky
                                     let dst = r * bandN + oy * outW
@@ -31,10 +39,13 @@ enum ConvolutionKernels {
                                         for ox in 0..<outW { col[dst + ox] = 0 }
                                         continue
                                     }
-                                    let rowBase = (c * height + iy) * width
-                                    for ox in 0..<outW {
-                                        let ix = ox * s - p + kx
-                                        col[dst + ox] = (ix >= 0 && ix < width) ? src[rowBase + ix] : 0
+                                    for ox in 0..<lo { col[dst + ox] = 0 }
+                                    for ox in hi..<outW { col[dst + ox] = 0 }
+                                    let rowBase = (c * height + iy) * width - p + kx
+                                    if s == 1 {
+                                        for ox in lo..<hi { col[dst + ox] = src[rowBase + ox] }
+                                    } else {
+                                        for ox in lo..<hi { col[dst + ox] = src[rowBase + ox * s] }
                                     }
                                 }
                             }

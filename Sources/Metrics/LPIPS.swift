@@ -29,6 +29,9 @@ public final class LPIPS: @unchecked Sendable {
     let heads: [[Float]]
     let shift: [Float]
     let scale: [Float]
+    /// im2col scratch reused across layers and frames, guarded by `lock`.
+    private var column: [Float] = []
+    private let lock = NSLock()
 
     /// Loads the converted weights (see `MetricWeights.lpipsURL()`); throws when a tensor is
     /// missing or has the wrong shape.
@@ -80,12 +83,14 @@ public final class LPIPS: @unchecked Sendable {
             throw LPIPSError.frameTooSmall(width: width, height: height, minimum: Self.minimumSide)
         }
         precondition(pixels.count == width * height * 3, "LPIPS needs width * height * 3 samples")
+        lock.lock()
+        defer { lock.unlock() }
         var x = scaledInput(width: width, height: height, pixels: pixels)
         var shape = (c: 3, h: height, w: width)
         var taps: [[Float]] = []
         for (i, conv) in convs.enumerated() {
             let (out, h, w) = ConvolutionKernels.convolveReLU(x, channels: shape.c, height: shape.h,
-                                                              width: shape.w, conv: conv)
+                                                              width: shape.w, conv: conv, column: &column)
             taps.append(Self.unitNormalised(out, channels: conv.outChannels, positions: h * w))
             shape = (conv.outChannels, h, w)
             x = out
