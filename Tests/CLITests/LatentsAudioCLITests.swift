@@ -92,3 +92,25 @@ final class LatentsAudioCLITests: XCTestCase {
         XCTAssertEqual(CodecCLI.entries(dir), ["empty.y4m"])
     }
 }
+
+/// `vtkc seams` end to end with the tiny model.
+final class SeamsCLITests: XCTestCase {
+    func testSeamsTableHasOneRowPerTiling() throws {
+        let dir = try CodecCLI.scratch(self)
+        try CodecCLI.writeClip(dir.appendingPathComponent("ref.mp4"), width: 60, height: 40, frames: 16)
+        let r = try CodecCLI.run(["seams", "ref.mp4", "--model", CodecCLI.tinyModel.path, "--json",
+                                  "--tilings", "none", "overlap:8:cosine", "--frames", "16"], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let rows = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]])
+        XCTAssertEqual(rows.map { $0["tiling"] as? String }, ["none", "overlap 8 cosine"])
+        XCTAssertEqual(rows.map { $0["tilesPerGroup"] as? Int }, [4, 6])
+        for row in rows {
+            XCTAssertEqual(row["frames"] as? Int, 16)
+            XCTAssertNotNil(row["psnrBorder"] as? Double)
+            XCTAssertNotNil(row["psnrRest"] as? Double)
+        }
+        XCTAssertEqual(CodecCLI.entries(dir), ["ref.mp4"])
+        let bad = try CodecCLI.run(["seams", "ref.mp4", "--tilings", "overlap:99"], in: dir)
+        XCTAssertEqual(bad.status, 64, bad.stderr)
+    }
+}
