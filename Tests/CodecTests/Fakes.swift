@@ -93,14 +93,17 @@ final class SyntheticSource: FrameSource {
     let sourceInfo: SourceInfo
     var audio: AudioTrack?
     private var index = 0
+    private let count: Int
     private let width: Int
     private let height: Int
     private let sizes: [(Int, Int)]?
 
-    /// `count` frames of `width x height`; `sizes` overrides the size of each frame.
+    /// `count` frames of `width x height`; `sizes` overrides the size of each frame;
+    /// `announced` is the frame count the source claims (default: `count`).
     init(width: Int, height: Int, count: Int, rate: Rational = Rational(num: 30000, den: 1001),
-         audio: AudioTrack? = nil, sizes: [(Int, Int)]? = nil) {
-        sourceInfo = SourceInfo(frameCount: count, frameRate: rate, codecName: "synthetic")
+         audio: AudioTrack? = nil, sizes: [(Int, Int)]? = nil, announced: Int? = nil) {
+        sourceInfo = SourceInfo(frameCount: announced ?? count, frameRate: rate, codecName: "synthetic")
+        self.count = count
         self.width = width
         self.height = height
         self.audio = audio
@@ -108,7 +111,7 @@ final class SyntheticSource: FrameSource {
     }
 
     func nextFrame() throws -> RGBFrame? {
-        guard index < sourceInfo.frameCount else { return nil }
+        guard index < count else { return nil }
         defer { index += 1 }
         let (w, h) = sizes?[index] ?? (width, height)
         return Self.frame(width: w, height: h, index: index)

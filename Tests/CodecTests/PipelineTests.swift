@@ -85,6 +85,19 @@ final class PipelineTests: XCTestCase {
         XCTAssertNotEqual(files[0], files[2])
     }
 
+    /// Decoders can announce a wrong frame count; the file must only depend on the frames.
+    func testAWrongAnnouncedFrameCountGivesTheSameFile() throws {
+        let model = AveragePoolModel()
+        var files: [Data] = []
+        for (i, announced) in [9, 0, 3, 40].enumerated() {
+            let url = try compress(SyntheticSource(width: 20, height: 18, count: 9, announced: announced),
+                                   model: model, name: "a\(i).vtk")
+            files.append(try Data(contentsOf: url))
+            XCTAssertEqual(try VTKReader(url: url).header.frameCount, 9)
+        }
+        XCTAssertEqual(Set(files).count, 1)
+    }
+
     func testAnotherModelIsRefusedUnlessForced() throws {
         let weightsA = directory.appendingPathComponent("a.safetensors")
         let weightsB = directory.appendingPathComponent("b.safetensors")
