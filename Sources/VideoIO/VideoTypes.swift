@@ -22,6 +22,21 @@ public struct VideoInfo: Sendable, Equatable {
     public var codecName: String
     /// Pixel (sample) aspect ratio; 1/1 when the file does not say.
     public var pixelAspect: Rational
+
+    /// Info from its parts (readers fill it in; tests and callers may build their own).
+    public init(width: Int, height: Int, frameCount: Int, frameRate: Rational, duration: Double,
+                rotation: Int = 0, hasAudio: Bool = false, codecName: String = "",
+                pixelAspect: Rational = Rational(num: 1, den: 1)) {
+        self.width = width
+        self.height = height
+        self.frameCount = frameCount
+        self.frameRate = frameRate
+        self.duration = duration
+        self.rotation = rotation
+        self.hasAudio = hasAudio
+        self.codecName = codecName
+        self.pixelAspect = pixelAspect
+    }
 }
 
 /// One decoded picture as tightly packed 8-bit RGB.
