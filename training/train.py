@@ -279,7 +279,12 @@ def main(argv=None) -> int:
                           [c["frames"] for c in clips if c["split"] == "still"],
                           cfg.clip, device, args.seed, args.still_fraction)
     from .vitok.lpips import LPIPS  # noqa: PLC0415
-    lpips = LPIPS().to(device) if args.lpips_weight > 0 else None
+    lpips = None
+    if args.lpips_weight > 0:
+        try:
+            lpips = LPIPS().to(device)
+        except (OSError, KeyError, RuntimeError) as exc:  # a one-shot run goes on without it
+            log({"event": "warning", "lpips": f"unusable, training without LPIPS: {exc}"[:300]})
     model, failure = build_model(args), None
     try:
         history = train(args, model, sampler, lpips, log)
