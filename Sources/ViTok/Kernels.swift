@@ -25,6 +25,22 @@ func parallelRanges(_ count: Int, threads: Int, _ body: @Sendable (Range<Int>) -
     }
 }
 
+/// Runs `body` on `rows` token rows split into one contiguous range per worker, with range
+/// boundaries on multiples of 32 rows so that every worker's sgemm sees whole kernel tiles.
+func parallelRows(_ rows: Int, threads: Int, _ body: @Sendable (Range<Int>) -> Void) {
+    let blocks = (rows + 31) / 32
+    let workers = max(1, min(threads, blocks))
+    if workers == 1 {
+        body(0..<rows)
+        return
+    }
+    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        let start = min(rows, blocks * worker / workers * 32)
+        let end = min(rows, blocks * (worker + 1) / workers * 32)
+        body(start..<end)
+    }
+}
+
 @inline(__always) func load(_ p: UnsafePointer<Float>) -> Vec {
     UnsafeRawPointer(p).loadUnaligned(as: Vec.self)
 }
@@ -38,17 +54,16 @@ func parallelRanges(_ count: Int, threads: Int, _ body: @Sendable (Range<Int>) -
 @inline(__always) func exp(_ value: Vec) -> Vec {
     let x = pointwiseMin(pointwiseMax(value, Vec(repeating: -87.3)), Vec(repeating: 88.3))
     let shifter = Vec(repeating: 12_582_912)            // 1.5 * 2^23: rounds to an integer
-    let t = x * 1.442_695_04 + shifter
+    let t = shifter.addingProduct(x, Vec(repeating: 1.442_695_04))
     let n = t - shifter
-    var r = x - n * 0.693_145_751_953_125                // ln2 high part
-    r = r - n * 1.428_606_765_330_187e-06               // ln2 low part
-    var p = Vec(repeating: 1.0 / 720)
-    p = p * r + 1.0 / 120
-    p = p * r + 1.0 / 24
-    p = p * r + 1.0 / 6
-    p = p * r + 0.5
-    p = p * r + 1
-    p = p * r + 1
+    var r = x.addingProduct(n, Vec(repeating: -0.693_145_751_953_125))   // ln2 high part
+    r = r.addingProduct(n, Vec(repeating: -1.428_606_765_330_187e-06))   // ln2 low part
+    var p = Vec(repeating: 1.0 / 120).addingProduct(Vec(repeating: 1.0 / 720), r)
+    p = Vec(repeating: 1.0 / 24).addingProduct(p, r)
+    p = Vec(repeating: 1.0 / 6).addingProduct(p, r)
+    p = Vec(repeating: 0.5).addingProduct(p, r)
+    p = Vec(repeating: 1).addingProduct(p, r)
+    p = Vec(repeating: 1).addingProduct(p, r)
     let integer = unsafeBitCast(t, to: SIMD16<Int32>.self) &- 0x4B40_0000
     let scale = unsafeBitCast((integer &+ 127) &<< 23, to: Vec.self)
     return p * scale
@@ -63,18 +78,31 @@ func softmaxNumerators(_ s: UnsafeMutablePointer<Float>, rows: Int, columns: Int
         let p = s + row * columns
         var best = Vec(repeating: -.infinity)
         var i = 0
-        while i < vectorEnd { best = pointwiseMax(best, load(p + i)); i += 16 }
+        while i < vectorEnd {
+            let v = load(p + i)
+            best.replace(with: v, where: v .> best)
+            i += 16
+        }
         var maximum = best.max()
         for j in vectorEnd..<columns { maximum = max(maximum, p[j]) }
         let shift = Vec(repeating: maximum)
-        var total = Vec.zero
+        var (total0, total1) = (Vec.zero, Vec.zero)
         i = 0
+        while i + 32 <= vectorEnd {                       // two vectors in flight
+            let e0 = exp(load(p + i) - shift), e1 = exp(load(p + i + 16) - shift)
+            store(e0, p + i)
+            store(e1, p + i + 16)
+            total0 += e0
+            total1 += e1
+            i += 32
+        }
         while i < vectorEnd {
             let e = exp(load(p + i) - shift)
             store(e, p + i)
-            total += e
+            total0 += e
             i += 16
         }
+        let total = total0 + total1
         var sum = total.sum()
         for j in vectorEnd..<columns {
             p[j] = Foundation.exp(p[j] - maximum)

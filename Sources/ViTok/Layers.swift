@@ -15,12 +15,23 @@ struct Linear: Sendable {
         bias = hasBias ? try store.take(prefix + ".bias", shape: [outFeatures]) : nil
     }
 
-    /// out (rows x outFeatures) = x W^T + b; with `accumulate`, out += x W^T + b.
+    /// out (rows x outFeatures) = x W^T + b; with `accumulate`, out += x W^T + b. Runs on the
+    /// calling thread (OpenBLAS is kept single-threaded; callers split rows across workers).
     func apply(_ x: UnsafePointer<Float>, rows: Int, into out: UnsafeMutablePointer<Float>,
                accumulate: Bool = false) {
         sgemmLinear(x, lda: inFeatures, weight: weight.pointer, m: rows, n: outFeatures,
                     k: inFeatures, into: out, ldc: outFeatures, beta: accumulate ? 1 : 0)
         if let bias { addBias(out, rows: rows, columns: outFeatures, bias: bias.pointer) }
+    }
+
+    /// `apply` with the rows split across `threads` workers.
+    func apply(_ x: UnsafePointer<Float>, rows: Int, into out: UnsafeMutablePointer<Float>,
+               threads: Int) {
+        let (source, target, layer) = (SharedPointer(x), SharedPointer(out), self)
+        parallelRows(rows, threads: threads) { range in
+            layer.apply(source.base + range.lowerBound * layer.inFeatures, rows: range.count,
+                        into: target.base + range.lowerBound * layer.outFeatures)
+        }
     }
 }
 
@@ -36,15 +47,18 @@ struct LayerNormWeights: Sendable {
         beta = try store.take(prefix + ".bias", shape: [width])
     }
 
+    /// Normalises `rows` rows of x into out on the calling thread.
+    func apply(_ x: UnsafePointer<Float>, rows: Int, into out: UnsafeMutablePointer<Float>) {
+        layerNorm(x, into: out, rows: rows, width: width, gamma: gamma.pointer, beta: beta.pointer)
+    }
+
     /// Normalises `rows` rows of x into out, split across `threads` workers.
     func apply(_ x: UnsafePointer<Float>, rows: Int, into out: UnsafeMutablePointer<Float>,
                threads: Int) {
-        let (src, dst) = (SharedPointer(x), SharedPointer(out))
-        let (g, b, width) = (gamma.pointer, beta.pointer, width)
-        let (sg, sb) = (SharedPointer(g), SharedPointer(b))
-        parallelRanges(rows, threads: threads) { range in
-            layerNorm(src.base + range.lowerBound * width, into: dst.base + range.lowerBound * width,
-                      rows: range.count, width: width, gamma: sg.base, beta: sb.base)
+        let (source, target, norm) = (SharedPointer(x), SharedPointer(out), self)
+        parallelRows(rows, threads: threads) { range in
+            norm.apply(source.base + range.lowerBound * norm.width, rows: range.count,
+                       into: target.base + range.lowerBound * norm.width)
         }
     }
 }

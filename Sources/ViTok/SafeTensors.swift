@@ -164,3 +164,23 @@ final class SafeTensorsFile: @unchecked Sendable {
         return result
     }
 }
+
+/// Reading whole float tensors from a safetensors file, for tools and tests.
+public enum SafeTensors {
+    /// Every tensor of the file at `url` as float32 values with its shape. Throws a
+    /// `ViTokError` on malformed files and on I8 tensors (which need a scale).
+    public static func readFloats(_ url: URL) throws -> [String: (shape: [Int], values: [Float])] {
+        let file = try SafeTensorsFile(url: url)
+        var result: [String: (shape: [Int], values: [Float])] = [:]
+        for (name, entry) in file.tensors {
+            guard entry.dtype != .i8 else {
+                throw ViTokError(.unsupportedDtype, file: url, tensor: name,
+                                 "I8 tensors need a scale; read them as model weights")
+            }
+            let tensor = FloatTensor(entry)
+            result[name] = (entry.shape, Array(UnsafeBufferPointer(start: tensor.pointer,
+                                                                   count: tensor.count)))
+        }
+        return result
+    }
+}

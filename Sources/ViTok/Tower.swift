@@ -67,7 +67,7 @@ struct Encoder: Sendable {
             }
         }
         let rows = clips * tokens
-        patchEmbed.apply(patches, rows: rows, into: ws.x)
+        patchEmbed.apply(patches, rows: rows, into: ws.x, threads: threads)
         tower.run(ws, clips: clips, threads: threads)
         // Only the first c outputs (the mean) are needed: the first c rows of the weight.
         let c = latentChannels
@@ -98,11 +98,11 @@ struct Decoder: Sendable {
                 into out: UnsafeMutablePointer<Float>, ws: Workspace, threads: Int) {
         let (tokens, dim) = (tubelets.tokens, tubelets.patchDim)
         let rows = clips * tokens
-        fromLatent.apply(latents, rows: rows, into: ws.x)
+        fromLatent.apply(latents, rows: rows, into: ws.x, threads: threads)
         tower.run(ws, clips: clips, threads: threads)
         let patches = UnsafeMutablePointer<Float>.allocate(capacity: rows * dim)
         defer { patches.deallocate() }
-        toPixels.apply(ws.normed, rows: rows, into: patches)
+        toPixels.apply(ws.normed, rows: rows, into: patches, threads: threads)
         let clipValues = tubelets.clip.reduce(3, *)
         let (source, target, tubelets) = (SharedPointer(patches), SharedPointer(out), tubelets)
         parallelRanges(clips, threads: threads) { range in

@@ -50,52 +50,58 @@ struct TransformerBlock: Sendable {
         fc3 = try Linear(store, prefix + ".mlp.fc3", in: hidden, out: width)
     }
 
-    /// Runs the block in place on `ws.x` (clips x tokens rows).
+    /// Runs the block in place on `ws.x` (clips x tokens rows). Everything but attention is
+    /// row-local, so it runs as two parallel passes over row ranges, one per worker, with
+    /// single-threaded OpenBLAS inside each.
     func apply(_ ws: Workspace, clips: Int, tokens: Int, rope: RopeTable, threads: Int) {
         let rows = clips * tokens
-        norm1.apply(ws.x, rows: rows, into: ws.normed, threads: threads)
-        qkv.apply(ws.normed, rows: rows, into: ws.qkv)
-        rotateQueriesAndKeys(ws.qkv, rows: rows, tokens: tokens, rope: rope, threads: threads)
-        attend(ws, clips: clips, tokens: tokens, threads: threads)
-        proj.apply(ws.attention, rows: rows, into: ws.x, accumulate: true)
-
-        norm2.apply(ws.x, rows: rows, into: ws.normed, threads: threads)
-        fc1.weightProduct(ws.normed, rows: rows, into: ws.gate)
-        fc2.weightProduct(ws.normed, rows: rows, into: ws.up)
-        let (gate, up, hidden) = (SharedPointer(ws.gate), SharedPointer(ws.up), hidden)
-        let (b1, b2) = (SharedPointer(fc1.bias!.pointer), SharedPointer(fc2.bias!.pointer))
-        parallelRanges(rows, threads: threads) { range in
-            let offset = range.lowerBound * hidden
-            swiGLUGate(gate.base + offset, up.base + offset, rows: range.count, columns: hidden,
-                       biasA: b1.base, biasG: b2.base)
+        let block = self
+        let (x, normed, qkvBuffer) = (SharedPointer(ws.x), SharedPointer(ws.normed),
+                                      SharedPointer(ws.qkv))
+        let (attention, gate, up) = (SharedPointer(ws.attention), SharedPointer(ws.gate),
+                                     SharedPointer(ws.up))
+        let (width, hidden) = (width, hidden)
+        parallelRows(rows, threads: threads) { range in
+            let (first, count) = (range.lowerBound, range.count)
+            block.norm1.apply(x.base + first * width, rows: count, into: normed.base + first * width)
+            block.qkv.apply(normed.base + first * width, rows: count,
+                            into: qkvBuffer.base + first * 3 * width)
+            block.rotateQueriesAndKeys(qkvBuffer.base, rows: range, tokens: tokens, rope: rope)
         }
-        fc3.apply(ws.gate, rows: rows, into: ws.x, accumulate: true)
+        attend(ws, clips: clips, tokens: tokens, threads: threads)
+        parallelRows(rows, threads: threads) { range in
+            let (first, count) = (range.lowerBound, range.count)
+            let (xRows, normedRows) = (x.base + first * width, normed.base + first * width)
+            let (gateRows, upRows) = (gate.base + first * hidden, up.base + first * hidden)
+            block.proj.apply(attention.base + first * width, rows: count, into: xRows,
+                             accumulate: true)
+            block.norm2.apply(xRows, rows: count, into: normedRows)
+            block.fc1.weightProduct(normedRows, rows: count, into: gateRows)
+            block.fc2.weightProduct(normedRows, rows: count, into: upRows)
+            swiGLUGate(gateRows, upRows, rows: count, columns: hidden,
+                       biasA: block.fc1.bias!.pointer, biasG: block.fc2.bias!.pointer)
+            block.fc3.apply(gateRows, rows: count, into: xRows, accumulate: true)
+        }
     }
 
-    /// Applies RoPE to the q and k parts of each qkv row, and folds the 1/sqrt(64) = 1/8
+    /// Applies RoPE to the q and k parts of qkv rows `rows`, and folds the 1/sqrt(64) = 1/8
     /// attention scale into q (a power of two, so exact).
-    private func rotateQueriesAndKeys(_ qkv: UnsafeMutablePointer<Float>, rows: Int, tokens: Int,
-                                      rope: RopeTable, threads: Int) {
-        let shared = SharedPointer(qkv)
-        let (width, heads) = (width, heads)
+    private func rotateQueriesAndKeys(_ qkv: UnsafeMutablePointer<Float>, rows: Range<Int>,
+                                      tokens: Int, rope: RopeTable) {
         rope.cos.withUnsafeBufferPointer { cosTable in
             rope.sin.withUnsafeBufferPointer { sinTable in
-                let (cosBase, sinBase) = (SharedPointer(cosTable.baseAddress!),
-                                          SharedPointer(sinTable.baseAddress!))
-                parallelRanges(rows, threads: threads) { range in
-                    for row in range {
-                        let token = row % tokens
-                        let c = cosBase.base + token * 32, s = sinBase.base + token * 32
-                        let base = shared.base + row * 3 * width
-                        for part in 0..<2 {
-                            let scale: Float = part == 0 ? 0.125 : 1
-                            for head in 0..<heads {
-                                let p = base + part * width + head * 64
-                                for j in 0..<32 {
-                                    let x0 = p[2 * j], x1 = p[2 * j + 1]
-                                    p[2 * j] = (x0 * c[j] - x1 * s[j]) * scale
-                                    p[2 * j + 1] = (x0 * s[j] + x1 * c[j]) * scale
-                                }
+                for row in rows {
+                    let token = row % tokens
+                    let c = cosTable.baseAddress! + token * 32, s = sinTable.baseAddress! + token * 32
+                    let base = qkv + row * 3 * width
+                    for part in 0..<2 {
+                        let scale: Float = part == 0 ? 0.125 : 1
+                        for head in 0..<heads {
+                            let p = base + part * width + head * 64
+                            for j in 0..<32 {
+                                let x0 = p[2 * j], x1 = p[2 * j + 1]
+                                p[2 * j] = (x0 * c[j] - x1 * s[j]) * scale
+                                p[2 * j + 1] = (x0 * s[j] + x1 * c[j]) * scale
                             }
                         }
                     }
@@ -115,8 +121,6 @@ struct TransformerBlock: Sendable {
         let (scores, sums) = (SharedPointer(ws.scores), SharedPointer(ws.sums))
         let (width, heads) = (width, heads)
         let stride = 3 * width
-        openblas_set_num_threads(1)
-        defer { openblas_set_num_threads(Int32(threads)) }
         let body: @Sendable (Int) -> Void = { worker in
             let s = scores.base + worker * tile * tokens
             let rowSums = sums.base + worker * Workspace.queryTile

@@ -13,7 +13,7 @@ public final class ViTokModel: @unchecked Sendable {
     public let name: String
     /// The safetensors files the weights came from, sorted by name.
     public let weightFiles: [URL]
-    /// Worker threads for OpenBLAS and the engine's own parallel loops (at least 1).
+    /// Worker threads of the engine (at least 1); each runs single-threaded OpenBLAS.
     public var threads: Int {
         get { lock.withLock { threadCount } }
         set { lock.withLock { threadCount = max(1, newValue) } }
@@ -86,7 +86,11 @@ public final class ViTokModel: @unchecked Sendable {
                         -> Void) -> [Float] {
         guard count > 0 else { return [] }
         let threads = self.threads
-        openblas_set_num_threads(Int32(threads))
+        // OpenBLAS runs single-threaded inside the engine's own workers: its idle pool
+        // threads would otherwise spin against them. The caller's setting comes back after.
+        let blasThreads = openblas_get_num_threads()
+        openblas_set_num_threads(1)
+        defer { openblas_set_num_threads(blasThreads) }
         let perStep = max(1, min(count, Self.rowsPerStep / config.tokens))
         let ws = tower.workspace(clips: perStep, threads: threads)
         var output = [Float](repeating: 0, count: count * outputSize)

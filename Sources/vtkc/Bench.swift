@@ -1,10 +1,170 @@
 import ArgumentParser
+import Foundation
+import ViTok
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// `vtkc bench`: work in progress on a parallel branch; replaced by its owner.
+/// `vtkc bench`: engine speed as ratios to plain sgemm on the model's own product shapes,
+/// measured in the same run; optionally the agreement with a PyTorch reference.
+/// scripts/bench_engine.py runs this next to PyTorch on the same weights and clip.
 struct Bench: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "(bench: not built yet)")
+    static let configuration = CommandConfiguration(
+        abstract: "Measure the ViTok engine: sgemm baseline, load, encode and decode speed.")
+
+    @Option(help: "Weights (.safetensors file or shard directory); default: the installed model.")
+    var model: String?
+
+    @Option(help: """
+        Safetensors file with 'clip' (N,T,H,W,3) and optionally 'latents' and \
+        'reconstruction' from PyTorch, to report the max abs difference.
+        """)
+    var reference: String?
+
+    @Option(help: "Threads for OpenBLAS and the engine.")
+    var threads: Int = 2
+
+    @Option(help: "Timed repetitions; the best is reported.")
+    var repeats: Int = 3
+
+    @Flag(help: "Also print one JSON line with all numbers.")
+    var json = false
+
+    func validate() throws {
+        guard threads >= 1, repeats >= 1 else {
+            throw ValidationError("--threads and --repeats must be at least 1")
+        }
+    }
 
     func run() throws {
-        throw ValidationError("vtkc bench is not available in this build")
+        guard let url = model.map({ URL(fileURLWithPath: $0) }) ?? ViTokModel.defaultModelURL()
+        else {
+            throw ValidationError("no model found: pass --model or set VTKC_MODEL")
+        }
+        var results: [String: Double] = [:]
+        let loadStart = Date()
+        let engine = try ViTokModel.load(url)
+        results["load_s"] = Date().timeIntervalSince(loadStart)
+        engine.threads = threads
+        let config = engine.config
+        print("model \(engine.name): tokens \(config.tokens), tubelet \(config.tubelet), "
+              + "clip \(config.clip), threads \(threads)")
+        print(String(format: "load %.3f s (%d file(s))", results["load_s"]!, engine.weightFiles.count))
+
+        let referenceData = try reference.map { try SafeTensors.readFloats(URL(fileURLWithPath: $0)) }
+        let clip = referenceData?["clip"]?.values ?? syntheticClip(config)
+        let count = clip.count / config.clipValues
+        guard count >= 1, clip.count == count * config.clipValues else {
+            throw ValidationError("reference 'clip' does not hold whole \(config.clip) clips")
+        }
+        // Each round times the engine right after the sgemm floor (the same products, sgemm
+        // alone), so both see the same machine load; each figure is the best over the rounds.
+        var latents: [Float] = []
+        var pixels: [Float] = []
+        var rates: [String: Double] = [:]
+        var seconds = ["encode": Double.infinity, "decode": .infinity,
+                       "encode_floor": .infinity, "decode_floor": .infinity]
+        func keepBest(_ key: String, _ value: Double) { seconds[key] = min(seconds[key]!, value) }
+        for _ in 0..<repeats {
+            for (key, rate) in sgemmRates(config) { rates[key] = max(rates[key] ?? 0, rate) }
+            keepBest("encode_floor", EngineBenchmark.sgemmFloorSeconds(config, decoder: false,
+                                                                       threads: threads) * Double(count))
+            keepBest("encode", timed { latents = engine.encode(clip, count: count) })
+            let decodeInput = referenceData?["latents"]?.values ?? latents
+            keepBest("decode_floor", EngineBenchmark.sgemmFloorSeconds(config, decoder: true,
+                                                                       threads: threads) * Double(count))
+            keepBest("decode", timed { pixels = engine.decode(decodeInput, count: count) })
+        }
+        results["sgemm_gflops"] = sgemmBaseline(config, rates: rates)
+        for (name, decoder) in [("encode", false), ("decode", true)] {
+            let flop = EngineBenchmark.flops(config, decoder: decoder)
+            let (time, floor) = (seconds[name]! / Double(count), seconds[name + "_floor"]! / Double(count))
+            results["\(name)_s"] = time
+            results["\(name)_floor_s"] = floor
+            results["\(name)_flop"] = flop
+            print(String(format: "%@ %.3f s/clip  %.1f GFLOP  %.1f GFLOP/s;  sgemm floor %.3f s"
+                         + " (%.1f GFLOP/s): %.2fx the floor", name, time, flop / 1e9,
+                         flop / time / 1e9, floor, flop / floor / 1e9, time / floor))
+        }
+        if let referenceData {
+            if let expected = referenceData["latents"]?.values {
+                results["latents_max_abs_diff"] = maxAbsDifference(latents, expected)
+            }
+            if let expected = referenceData["reconstruction"]?.values {
+                results["reconstruction_max_abs_diff"] = maxAbsDifference(pixels, expected)
+            }
+            for key in ["latents_max_abs_diff", "reconstruction_max_abs_diff"] {
+                if let value = results[key] { print(String(format: "%@ vs reference: %.3g", key, value)) }
+            }
+        }
+        results["peak_rss_mib"] = peakResidentMiB()
+        print(String(format: "peak RSS %.0f MiB", results["peak_rss_mib"]!))
+        if json {
+            let data = try JSONSerialization.data(withJSONObject: results, options: [.sortedKeys])
+            print("JSON " + String(decoding: data, as: UTF8.self))
+        }
+    }
+
+    /// The model's distinct product shapes that occur more than once, as "m x n x k".
+    private func shapes(_ config: ViTokConfig) -> [(key: String, product: EngineBenchmark.Product)] {
+        var seen: Set<String> = []
+        var list: [(key: String, product: EngineBenchmark.Product)] = []
+        for product in EngineBenchmark.products(config, decoder: false)
+            + EngineBenchmark.products(config, decoder: true) where product.count > 1 {
+            let key = "\(product.m)x\(product.n)x\(product.k)"
+            if seen.insert(key).inserted { list.append((key, product)) }
+        }
+        return list
+    }
+
+    /// One measurement of sgemm GFLOP/s on each shape.
+    private func sgemmRates(_ config: ViTokConfig) -> [String: Double] {
+        var rates: [String: Double] = [:]
+        for (key, product) in shapes(config) {
+            rates[key] = EngineBenchmark.sgemmGFLOPS(m: product.m, n: product.n, k: product.k,
+                                                     threads: threads, repeats: 3)
+        }
+        return rates
+    }
+
+    /// Prints the per-shape rates and returns sgemm GFLOP/s over the model's linear products,
+    /// weighted by their share of the work (attention products are shown, not counted).
+    private func sgemmBaseline(_ config: ViTokConfig, rates: [String: Double]) -> Double {
+        var totalFlops = 0.0, totalSeconds = 0.0
+        let all = EngineBenchmark.products(config, decoder: false)
+            + EngineBenchmark.products(config, decoder: true)
+        for (key, product) in shapes(config) {
+            let rate = rates[key]!
+            print(String(format: "sgemm %@ (%@): %.1f GFLOP/s", key, product.name, rate))
+            guard !product.name.contains("^T"), product.name != "p v" else { continue }
+            for same in all where "\(same.m)x\(same.n)x\(same.k)" == key {
+                totalFlops += same.flops
+                totalSeconds += same.flops / (rate * 1e9)
+            }
+        }
+        let rate = totalFlops / totalSeconds / 1e9
+        print(String(format: "sgemm on the model's linear shapes: %.1f GFLOP/s", rate))
+        return rate
+    }
+
+    private func timed(_ body: () -> Void) -> Double {
+        let start = Date()
+        body()
+        return Date().timeIntervalSince(start)
+    }
+
+    private func syntheticClip(_ config: ViTokConfig) -> [Float] {
+        (0..<config.clipValues).map { Float(sin(Double($0) * 0.001)) }
+    }
+
+    private func maxAbsDifference(_ a: [Float], _ b: [Float]) -> Double {
+        guard a.count == b.count else { return .infinity }
+        return Double(zip(a, b).reduce(Float(0)) { max($0, abs($1.0 - $1.1)) })
+    }
+
+    private func peakResidentMiB() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_maxrss) / 1024
     }
 }

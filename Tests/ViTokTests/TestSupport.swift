@@ -75,13 +75,7 @@ func writeSafetensors(_ tensors: [RawTensor], metadata: [String: String]?, to ur
 
 /// Reads float tensors of a safetensors file (F32, F16, BF16), keyed by name.
 func readFloats(_ url: URL) throws -> [String: [Float]] {
-    let file = try SafeTensorsFile(url: url)
-    var result: [String: [Float]] = [:]
-    for (name, entry) in file.tensors {
-        let tensor = FloatTensor(entry)
-        result[name] = Array(UnsafeBufferPointer(start: tensor.pointer, count: tensor.count))
-    }
-    return result
+    try SafeTensors.readFloats(url).mapValues(\.values)
 }
 
 /// The golden int8 model rewritten with every tensor as float `dtype` (dequantized), one file.

@@ -1,0 +1,162 @@
+"""Benchmark the Swift ViTok engine against PyTorch CPU eager on the same weights and clip.
+
+    swift build -c release --product vtkc
+    /work/venv/bin/python scripts/bench_engine.py            # S-B/4x8, 2 threads
+
+Makes (once) seeded random S-B/4x8 float32 weights in weights/bench/, times PyTorch eager
+float32 encode/decode of one 16x128x128 clip, saves clip, latents and reconstruction as the
+reference, then runs `vtkc bench` in a fresh process (sgemm baseline, load time, encode and
+decode speed, peak RSS, max abs difference to PyTorch) and prints the ratios side by side.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import gc
+import json
+import os
+import subprocess
+import sys
+import time
+
+import torch
+from safetensors.torch import save_file
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "training"))
+from vitok import config as vconfig  # noqa: E402
+from vitok.model import ViTok  # noqa: E402
+from vitok.safetensors_io import export, load  # noqa: E402
+
+CONFIGS = {"sb4x8": vconfig.SB4x8, "sb8x8": vconfig.SB8x8, "sb4x16": vconfig.SB4x16}
+
+
+def write_int8_shards(weights: str, directory: str, shard_bytes: int = 50 * 2**20):
+    """Per-row symmetric int8 copy of `weights` as shards (each <= shard_bytes)."""
+    from safetensors import safe_open
+    os.makedirs(directory, exist_ok=True)
+    with safe_open(weights, framework="pt") as f:
+        meta = dict(f.metadata(), format="vitok-int8")
+        tensors = {}
+        for key in f.keys():
+            t = f.get_tensor(key)
+            if t.dim() == 2 and key.endswith(".weight"):
+                scale = (t.abs().amax(dim=1) / 127).clamp_min(1e-12)
+                tensors[key] = torch.round(t / scale[:, None]).clamp(-127, 127).to(torch.int8)
+                tensors[key + "_scale"] = scale.float()
+            else:
+                tensors[key] = t
+    shard, size, index = {}, 0, 1
+    for key in sorted(tensors):
+        nbytes = tensors[key].numel() * tensors[key].element_size()
+        if shard and size + nbytes > shard_bytes:
+            save_file(shard, os.path.join(directory, f"model-{index:05d}.safetensors"), metadata=meta)
+            shard, size, index = {}, 0, index + 1
+        shard[key], size = tensors[key].contiguous(), size + nbytes
+    save_file(shard, os.path.join(directory, f"model-{index:05d}.safetensors"), metadata=meta)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--config", choices=sorted(CONFIGS), default="sb4x8")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--vtkc", default=os.path.join(ROOT, ".build", "release", "vtkc"))
+    ap.add_argument("--weights", default=None, help="float32 safetensors (made when absent)")
+    ap.add_argument("--int8", action="store_true",
+                    help="also time loading the same weights as int8 shards (HELPERS.md format)")
+    args = ap.parse_args()
+
+    cfg = CONFIGS[args.config]
+    weights = args.weights or os.path.join(ROOT, "weights", "bench",
+                                           f"vitok-{args.config}-random.safetensors")
+    if not os.path.exists(weights):
+        os.makedirs(os.path.dirname(weights), exist_ok=True)
+        torch.manual_seed(0)
+        export(ViTok(cfg), weights + ".tmp", extra={"model_name": f"vitok-{args.config}-random"})
+        os.replace(weights + ".tmp", weights)
+        print(f"wrote {weights}")
+    if not os.path.exists(args.vtkc):
+        sys.exit(f"{args.vtkc} not found: run `swift build -c release --product vtkc` first")
+
+    torch.set_num_threads(args.threads)
+    model = load(weights).eval()
+    gen = torch.Generator().manual_seed(7)
+    clip = (torch.rand((1, 3, *cfg.clip), generator=gen) * 2 - 1)
+    clip = torch.nn.functional.avg_pool3d(clip, 3, stride=1, padding=1) * 2   # some smoothness
+    clip = clip.clamp(-1, 1)
+    with torch.inference_mode():
+        latents, _ = model.encode(clip)                    # warm-up and reference
+        recon = model.decode(latents)
+    reference = os.path.join("/tmp", f"vitok-bench-{args.config}-reference.safetensors")
+    save_file({"clip": clip.permute(0, 2, 3, 4, 1).contiguous(), "latents": latents.contiguous(),
+               "reconstruction": recon.permute(0, 2, 3, 4, 1).contiguous()}, reference)
+
+    # Rounds alternate PyTorch and a fresh `vtkc bench` process (which itself alternates its
+    # sgemm baseline with the engine), so all see the same machine load; best of the rounds.
+    cmd = [args.vtkc, "bench", "--model", weights, "--reference", reference,
+           "--threads", str(args.threads), "--repeats", "1", "--json"]
+    print("$ " + " ".join(cmd), flush=True)
+    enc_s = dec_s = float("inf")
+    swift = {}
+    for round_ in range(args.repeats):
+        with torch.inference_mode():
+            start = time.perf_counter()
+            model.encode(clip)
+            enc_s = min(enc_s, time.perf_counter() - start)
+            start = time.perf_counter()
+            model.decode(latents)
+            dec_s = min(dec_s, time.perf_counter() - start)
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        if proc.returncode != 0:
+            sys.exit(f"vtkc bench failed ({proc.returncode}): {proc.stderr.strip()}")
+        if round_ == args.repeats - 1:
+            sys.stdout.write("".join(l + "\n" for l in proc.stdout.splitlines()
+                                     if not l.startswith("JSON ")))
+        got = json.loads(next(l[5:] for l in proc.stdout.splitlines() if l.startswith("JSON ")))
+        for key, value in got.items():
+            keep_max = key.endswith("gflops") or key.startswith("peak") or "diff" in key
+            if key not in swift:
+                swift[key] = value
+            else:
+                swift[key] = max(swift[key], value) if keep_max else min(swift[key], value)
+    for name in ("encode", "decode"):                      # ratios of the best figures
+        swift[f"{name}_vs_sgemm_floor"] = swift[f"{name}_s"] / swift[f"{name}_floor_s"]
+        swift[f"{name}_gflops"] = swift[f"{name}_flop"] / swift[f"{name}_s"] / 1e9
+    print(f"PyTorch {torch.__version__} eager float32, {args.threads} threads: "
+          f"encode {enc_s:.3f} s, decode {dec_s:.3f} s per clip (best of {args.repeats})")
+
+    if args.int8:
+        shards = weights.replace(".safetensors", "-int8")
+        if not os.path.isdir(shards):
+            write_int8_shards(weights, shards)
+        cmd8 = [args.vtkc, "bench", "--model", shards, "--reference", reference,
+                "--threads", str(args.threads), "--repeats", "1"]
+        print("$ " + " ".join(cmd8), flush=True)
+        out = subprocess.run(cmd8, capture_output=True, text=True).stdout
+        sys.stdout.write("".join(l + "\n" for l in out.splitlines()
+                                 if l.startswith(("load", "latents", "reconstruction", "peak"))))
+
+    diff = max(swift.get("latents_max_abs_diff", 0), swift.get("reconstruction_max_abs_diff", 0))
+    rows = [
+        ("encode s/clip (Swift / PyTorch)", f"{swift['encode_s']:.3f} / {enc_s:.3f}",
+         swift["encode_s"] / enc_s, 1.0),
+        ("decode s/clip (Swift / PyTorch)", f"{swift['decode_s']:.3f} / {dec_s:.3f}",
+         swift["decode_s"] / dec_s, 1.0),
+        ("encode vs sgemm floor", f"{swift['encode_gflops']:.0f} GFLOP/s",
+         swift["encode_vs_sgemm_floor"], 1.15),
+        ("decode vs sgemm floor", f"{swift['decode_gflops']:.0f} GFLOP/s",
+         swift["decode_vs_sgemm_floor"], 1.15),
+        ("load s", f"{swift['load_s']:.3f}", swift["load_s"], 0.3),
+        ("peak RSS GiB", f"{swift['peak_rss_mib'] / 1024:.2f}", swift["peak_rss_mib"] / 1024, 1.5),
+        ("max |Swift - PyTorch|", f"{diff:.2e}", diff, 1e-3),
+    ]
+    print(f"\nsummary ({args.config}, {args.threads} threads, best of {args.repeats} rounds; sgemm "
+          f"floor: encode {swift['encode_floor_s']:.3f} s, decode {swift['decode_floor_s']:.3f} s)")
+    for name, shown, value, target in rows:
+        verdict = "ok" if value <= target else "MISSED"
+        print(f"  {name:34s} {shown:>20s}   ratio/value {value:8.3f}  target <= {target:g}  {verdict}")
+
+
+if __name__ == "__main__":
+    main()
