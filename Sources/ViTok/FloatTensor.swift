@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A read-only float32 tensor: either a view of an aligned F32 tensor in a mapped file, or
 /// memory owned here holding values converted from F16, BF16 or scaled I8.
@@ -6,7 +9,7 @@ final class FloatTensor: @unchecked Sendable {
     let shape: [Int]
     let pointer: UnsafePointer<Float>
     let count: Int
-    private let owned: UnsafeMutablePointer<Float>?
+    private let owned: FloatStorage?
     private let mapping: MappedFile?
 
     /// Converts or views `entry` (F32/F16/BF16) as float32.
@@ -20,12 +23,17 @@ final class FloatTensor: @unchecked Sendable {
             owned = nil
             return
         }
-        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
+        let storage = FloatStorage(count: count)
         if let source {
-            Self.convert(source, entry.dtype, count: count, into: buffer)
+            let (from, to, dtype) = (SharedPointer(source.assumingMemoryBound(to: UInt8.self)),
+                                     SharedPointer(storage.pointer), entry.dtype)
+            Self.inChunks(count) { range in
+                Self.convert(UnsafeRawPointer(from.base + range.lowerBound * dtype.size), dtype,
+                             count: range.count, into: to.base + range.lowerBound)
+            }
         }
-        owned = buffer
-        pointer = UnsafePointer(buffer)
+        owned = storage
+        pointer = UnsafePointer(storage.pointer)
         mapping = nil
     }
 
@@ -33,22 +41,30 @@ final class FloatTensor: @unchecked Sendable {
     init(int8 entry: TensorEntry, rowScales: FloatTensor) {
         shape = entry.shape
         count = entry.count
-        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
+        let storage = FloatStorage(count: count)
         let rows = entry.shape[0], cols = count / max(rows, 1)
         if let base = entry.mapping.base {
-            let q = (base + entry.offset).assumingMemoryBound(to: Int8.self)
-            for row in 0..<rows {
-                let scale = rowScales.pointer[row]
-                let src = q + row * cols, dst = buffer + row * cols
-                for i in 0..<cols { dst[i] = Float(src[i]) * scale }
+            let q = SharedPointer((base + entry.offset).assumingMemoryBound(to: Int8.self))
+            let (out, scales) = (SharedPointer(storage.pointer), SharedPointer(rowScales.pointer))
+            Self.inChunks(rows, grain: max(1, (1 << 16) / max(cols, 1))) { range in
+                for row in range {
+                    let scale = scales.base[row]
+                    let src = q.base + row * cols, dst = out.base + row * cols
+                    for i in 0..<cols { dst[i] = Float(src[i]) * scale }
+                }
             }
         }
-        owned = buffer
-        pointer = UnsafePointer(buffer)
+        owned = storage
+        pointer = UnsafePointer(storage.pointer)
         mapping = nil
     }
 
-    deinit { owned?.deallocate() }
+    /// Splits `count` items over the CPUs when there are at least `grain` per CPU.
+    private static func inChunks(_ count: Int, grain: Int = 1 << 16,
+                                 _ body: @Sendable (Range<Int>) -> Void) {
+        let workers = min(ProcessInfo.processInfo.activeProcessorCount, count / grain)
+        parallelRanges(count, threads: max(1, workers), body)
+    }
 
     /// Element-wise conversion to float32; typed loops where aligned so they vectorise
     /// (F16C for half precision on the haswell target).
@@ -85,4 +101,25 @@ final class FloatTensor: @unchecked Sendable {
             for i in 0..<count { out[i] = Float(q[i]) }
         }
     }
+}
+
+/// Float memory for converted weights: an anonymous mapping with transparent huge pages
+/// requested, so that filling hundreds of MB takes few page faults.
+final class FloatStorage: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Float>
+    private let bytes: Int
+
+    init(count: Int) {
+        bytes = max(count, 1) * MemoryLayout<Float>.size
+        let mapped = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+        guard let mapped, mapped != UnsafeMutableRawPointer(bitPattern: -1) else {
+            fatalError("out of memory allocating \(bytes) bytes of weights")
+        }
+        #if os(Linux)
+        if bytes >= 1 << 21 { madvise(mapped, bytes, MADV_HUGEPAGE) }
+        #endif
+        pointer = mapped.bindMemory(to: Float.self, capacity: max(count, 1))
+    }
+
+    deinit { munmap(pointer, bytes) }
 }

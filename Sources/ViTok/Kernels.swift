@@ -69,8 +69,8 @@ func parallelRows(_ rows: Int, threads: Int, _ body: @Sendable (Range<Int>) -> V
     return p * scale
 }
 
-/// Replaces each of `rows` rows of `row` values by exp(x - rowmax); returns nothing but
-/// writes each row's sum of exponentials to `sums`.
+/// Replaces each of `rows` rows of `columns` scores by exp(x - rowmax) (the unnormalised
+/// softmax) and writes each row's sum of exponentials to `sums`.
 func softmaxNumerators(_ s: UnsafeMutablePointer<Float>, rows: Int, columns: Int,
                        sums: UnsafeMutablePointer<Float>) {
     let vectorEnd = columns & ~15

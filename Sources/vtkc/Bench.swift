@@ -3,6 +3,8 @@ import Foundation
 import ViTok
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// `vtkc bench`: engine speed as ratios to plain sgemm on the model's own product shapes,
@@ -164,7 +166,12 @@ struct Bench: ParsableCommand {
 
     private func peakResidentMiB() -> Double {
         var usage = rusage()
+        #if os(Linux)
         getrusage(RUSAGE_SELF.rawValue, &usage)
-        return Double(usage.ru_maxrss) / 1024
+        return Double(usage.ru_maxrss) / 1024             // KiB on Linux
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        return Double(usage.ru_maxrss) / 1024 / 1024      // bytes on Darwin
+        #endif
     }
 }
