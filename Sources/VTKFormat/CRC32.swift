@@ -4,17 +4,18 @@
 /// CRC-32 as used by zlib, PNG and Ethernet. One-shot `checksum(_:)` or incremental
 /// `var crc = CRC32(); crc.update(bytes); crc.value`.
 public struct CRC32: Sendable {
-    private static let tables: [[UInt32]] = {
-        var tables = [[UInt32]](repeating: [UInt32](repeating: 0, count: 256), count: 8)
+    /// Slicing-by-8 tables, flat: table k at [256 k, 256 k + 256).
+    private static let tables: [UInt32] = {
+        var tables = [UInt32](repeating: 0, count: 8 * 256)
         for n in 0..<256 {
             var c = UInt32(n)
             for _ in 0..<8 { c = (c & 1) != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
-            tables[0][n] = c
+            tables[n] = c
         }
-        for n in 0..<256 {
-            for k in 1..<8 {
-                let previous = tables[k - 1][n]
-                tables[k][n] = tables[0][Int(previous & 0xFF)] ^ (previous >> 8)
+        for k in 1..<8 {
+            for n in 0..<256 {
+                let previous = tables[256 * (k - 1) + n]
+                tables[256 * k + n] = tables[Int(previous & 0xFF)] ^ (previous >> 8)
             }
         }
         return tables
@@ -35,22 +36,23 @@ public struct CRC32: Sendable {
     }
 
     private mutating func update(buffer: UnsafeBufferPointer<UInt8>) {
+        guard let p = buffer.baseAddress else { return }
         var c = crc
         var i = 0
         let n = buffer.count
         CRC32.tables.withUnsafeBufferPointer { t in
-            let t0 = t[0], t1 = t[1], t2 = t[2], t3 = t[3], t4 = t[4], t5 = t[5], t6 = t[6], t7 = t[7]
+            let t = t.baseAddress!
             while n - i >= 8 {
-                let lo = c ^ (UInt32(buffer[i]) | UInt32(buffer[i + 1]) << 8
-                    | UInt32(buffer[i + 2]) << 16 | UInt32(buffer[i + 3]) << 24)
-                let hi = UInt32(buffer[i + 4]) | UInt32(buffer[i + 5]) << 8
-                    | UInt32(buffer[i + 6]) << 16 | UInt32(buffer[i + 7]) << 24
-                c = t7[Int(lo & 0xFF)] ^ t6[Int((lo >> 8) & 0xFF)] ^ t5[Int((lo >> 16) & 0xFF)] ^ t4[Int(lo >> 24)]
-                    ^ t3[Int(hi & 0xFF)] ^ t2[Int((hi >> 8) & 0xFF)] ^ t1[Int((hi >> 16) & 0xFF)] ^ t0[Int(hi >> 24)]
+                let lo = c ^ (UInt32(p[i]) | UInt32(p[i + 1]) << 8 | UInt32(p[i + 2]) << 16 | UInt32(p[i + 3]) << 24)
+                let hi = UInt32(p[i + 4]) | UInt32(p[i + 5]) << 8 | UInt32(p[i + 6]) << 16 | UInt32(p[i + 7]) << 24
+                c = t[1792 + Int(lo & 0xFF)] ^ t[1536 + Int((lo >> 8) & 0xFF)]
+                    ^ t[1280 + Int((lo >> 16) & 0xFF)] ^ t[1024 + Int(lo >> 24)]
+                    ^ t[768 + Int(hi & 0xFF)] ^ t[512 + Int((hi >> 8) & 0xFF)]
+                    ^ t[256 + Int((hi >> 16) & 0xFF)] ^ t[Int(hi >> 24)]
                 i += 8
             }
             while i < n {
-                c = t0[Int((c ^ UInt32(buffer[i])) & 0xFF)] ^ (c >> 8)
+                c = t[Int((c ^ UInt32(p[i])) & 0xFF)] ^ (c >> 8)
                 i += 1
             }
         }

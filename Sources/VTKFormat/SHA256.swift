@@ -39,14 +39,12 @@ public struct SHA256: Sendable {
             start = take
             guard self.buffer.count == 64 else { return }
             let block = self.buffer
-            block.withUnsafeBufferPointer { compress($0, at: 0) }
+            block.withUnsafeBufferPointer { compress($0.baseAddress!, blocks: 1) }
             self.buffer.removeAll(keepingCapacity: true)
         }
-        while buffer.count - start >= 64 {
-            compress(buffer, at: start)
-            start += 64
-        }
-        self.buffer.append(contentsOf: buffer[start...])
+        let whole = (buffer.count - start) / 64
+        if whole > 0 { compress(buffer.baseAddress! + start, blocks: whole) }
+        self.buffer.append(contentsOf: buffer[(start + 64 * whole)...])
     }
 
     /// Pads the message and returns the 32-byte digest. The hasher must not be reused.
@@ -56,9 +54,7 @@ public struct SHA256: Sendable {
         tail.append(0x80)
         while tail.count % 64 != 56 { tail.append(0) }
         for i in (0..<8).reversed() { tail.append(UInt8(truncatingIfNeeded: bitLength >> (UInt64(i) * 8))) }
-        tail.withUnsafeBufferPointer { block in
-            for start in stride(from: 0, to: block.count, by: 64) { compress(block, at: start) }
-        }
+        tail.withUnsafeBufferPointer { compress($0.baseAddress!, blocks: $0.count / 64) }
         buffer.removeAll()
         var digest: [UInt8] = []
         digest.reserveCapacity(32)
@@ -102,35 +98,36 @@ public struct SHA256: Sendable {
         digest.map { String(format: "%02x", $0) }.joined()
     }
 
-    private mutating func compress(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) {
+    /// Runs the compression function over `blocks` consecutive 64-byte blocks at `bytes`.
+    private mutating func compress(_ bytes: UnsafePointer<UInt8>, blocks: Int) {
+        var (h0, h1, h2, h3, h4, h5, h6, h7) = state
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
-            for t in 0..<16 {
-                let i = offset + 4 * t
-                w[t] = UInt32(bytes[i]) << 24 | UInt32(bytes[i + 1]) << 16
-                    | UInt32(bytes[i + 2]) << 8 | UInt32(bytes[i + 3])
-            }
-            for t in 16..<64 {
-                let s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
-                let s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10)
-                w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
-            }
-            var a = state.0, b = state.1, c = state.2, d = state.3
-            var e = state.4, f = state.5, g = state.6, h = state.7
             SHA256.k.withUnsafeBufferPointer { k in
-                for t in 0..<64 {
-                    let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-                    let choose = (e & f) ^ (~e & g)
-                    let t1 = h &+ s1 &+ choose &+ k[t] &+ w[t]
-                    let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-                    let majority = (a & b) ^ (a & c) ^ (b & c)
-                    let t2 = s0 &+ majority
-                    h = g; g = f; f = e; e = d &+ t1
-                    d = c; c = b; b = a; a = t1 &+ t2
+                for block in 0..<blocks {
+                    let p = bytes + 64 * block
+                    for t in 0..<16 {
+                        w[t] = UInt32(p[4 * t]) << 24 | UInt32(p[4 * t + 1]) << 16 | UInt32(p[4 * t + 2]) << 8 | UInt32(p[4 * t + 3])
+                    }
+                    for t in 16..<64 {
+                        let s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
+                        let s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10)
+                        w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
+                    }
+                    var a = h0, b = h1, c = h2, d = h3, e = h4, f = h5, g = h6, h = h7
+                    for t in 0..<64 {
+                        let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
+                        let choose = (e & f) ^ (~e & g)
+                        let t1 = h &+ s1 &+ choose &+ k[t] &+ w[t]
+                        let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
+                        let majority = (a & b) ^ (a & c) ^ (b & c)
+                        h = g; g = f; f = e; e = d &+ t1
+                        d = c; c = b; b = a; a = t1 &+ s0 &+ majority
+                    }
+                    h0 &+= a; h1 &+= b; h2 &+= c; h3 &+= d; h4 &+= e; h5 &+= f; h6 &+= g; h7 &+= h
                 }
             }
-            state.0 &+= a; state.1 &+= b; state.2 &+= c; state.3 &+= d
-            state.4 &+= e; state.5 &+= f; state.6 &+= g; state.7 &+= h
         }
+        state = (h0, h1, h2, h3, h4, h5, h6, h7)
     }
 }
 
