@@ -13,7 +13,8 @@ Commands:
   vtk_reference.py baseline FILE.vtk|Z.npy [--bits N ...] [--groups K]
       For each N: quantizes each group per channel exactly as the format does, codes it with
       the scheme-1 range coder, and prints bits/symbol against the per-group, per-channel
-      order-0 empirical entropy and zstd -19 on the raw symbols.
+      order-0 empirical entropy, zstd -19 on the raw symbols (token-major and channel-planar),
+      and the ideal cost of the same coder with the previous token's symbol as extra context.
 """
 import math
 import struct
@@ -307,23 +308,44 @@ def order0_bits(q, channels):
     return total
 
 
+def context_cost(q, bits, channels, tokens):
+    """Ideal adaptive code length (bits) of scheme 1 extended with the previous token's symbol:
+    contexts (channel, top 2 bits of the same channel's symbol at the previous token of the same
+    tile). Measures whether a scheme with that context would pay off."""
+    trees = {}
+    total = 0.0
+    per_tile = tokens * channels
+    for i, sym in enumerate(q):
+        k = i % channels
+        bucket = int(q[i - channels]) >> max(bits - 2, 0) if i % per_tile >= channels else 4
+        tree = trees.setdefault((k, bucket), [Ctx() for _ in range(1 << bits)])
+        node = 1
+        for s in range(bits - 1, -1, -1):
+            b = (int(sym) >> s) & 1
+            p0 = tree[node].p() / 4096.0
+            total -= math.log2(p0 if b == 0 else 1.0 - p0)
+            tree[node].update(b)
+            node = 2 * node + b
+    return total
+
+
 def baseline(path, bits_list, max_groups):
     import zstandard
 
     if path.endswith(".npy"):
         z = np.load(path).astype(np.float32)
-        channels = z.shape[-1]
+        channels, tokens = z.shape[-1], z.shape[-2]
         groups = [z[i].reshape(-1) for i in range(z.shape[0])]
     else:
         with open(path, "rb") as f:
             r = Reader(f.read())
-        channels = r.header["channels"]
+        channels, tokens = r.header["channels"], r.header["tokens"]
         groups = list(r.groups())
     groups = groups[:max_groups]
     print(f"{path}: {len(groups)} groups of {groups[0].size} values, {channels} channels")
-    print("bits  coder b/sym  order0 b/sym  coder/order0  zstd-19 b/sym  zstd-19 planar b/sym")
+    print("bits  coder b/sym  order0 b/sym  coder/order0  zstd-19 b/sym  zstd-19 planar b/sym  prev-ctx ideal b/sym")
     for bits in bits_list:
-        n = coded = ent = zs = zp = 0
+        n = coded = ent = zs = zp = pc = 0
         for g in groups:
             lo, hi, q = quantize(g, bits, channels)
             stream = code_symbols(q, bits, channels)
@@ -335,7 +357,9 @@ def baseline(path, bits_list, max_groups):
             ent += order0_bits(q, channels)
             zs += 8 * len(cctx.compress(q.astype(dtype).tobytes()))
             zp += 8 * len(cctx.compress(q.reshape(-1, channels).T.astype(dtype).tobytes()))
-        print(f"{bits:4d}  {coded / n:11.3f}  {ent / n:12.3f}  {coded / ent:12.3f}  {zs / n:13.3f}  {zp / n:20.3f}")
+            pc += context_cost(q, bits, channels, tokens)
+        print(f"{bits:4d}  {coded / n:11.3f}  {ent / n:12.3f}  {coded / ent:12.3f}  {zs / n:13.3f}  {zp / n:20.3f}"
+              f"  {pc / n:20.3f}")
 
 
 def main(argv):
