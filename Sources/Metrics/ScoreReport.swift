@@ -72,9 +72,17 @@ public struct ScoreReport: Sendable {
     public var frameCount: Int { videos.reduce(0) { $0 + $1.frames.count } }
     private var allFrames: [FrameScore] { videos.flatMap(\.frames) }
     public var meanPSNR: Double? { mean(allFrames.compactMap(\.psnr)) }
-    /// PSNR of the MSE pooled over every frame of every pair.
+    /// PSNR of the MSE pooled over every sample of every frame of every pair (pairs with
+    /// larger frames weigh more, as their samples do).
     public var pooledPSNR: Double? {
-        metrics.contains(.psnr) ? PSNR.decibels(mse: mean(allFrames.map(\.mse)) ?? 0) : nil
+        guard metrics.contains(.psnr), frameCount > 0 else { return nil }
+        var squared: Double = 0, samples: Double = 0
+        for video in videos {
+            let size = Double(video.width * video.height)
+            squared += video.frames.reduce(0) { $0 + $1.mse } * size
+            samples += Double(video.frames.count) * size
+        }
+        return PSNR.decibels(mse: squared / samples)
     }
     public var meanSSIM: Double? { mean(allFrames.compactMap(\.ssim)) }
     public var meanLPIPS: Double? { mean(allFrames.compactMap(\.lpips)) }

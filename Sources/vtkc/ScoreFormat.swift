@@ -45,7 +45,8 @@ enum ScoreTable {
         }
         var text = align(rows)
         if let fvd = report.fvd {
-            text += "rFVD \(ScoreFormat.fvd(fvd.value))  (\(FVDResult.protocolText); \(fvd.clips) clips per side)\n"
+            let caution = fvd.warning == nil ? "" : "; unstable below \(FVDResult.stableClipCount) clips"
+            text += "rFVD \(ScoreFormat.fvd(fvd.value))  (\(FVDResult.protocolText); \(fvd.clips) clips per side\(caution))\n"
         }
         return text
     }

@@ -5,22 +5,21 @@ import Metrics
 /// SVG. Frames of all pairs run left to right; dashed lines mark where a new pair starts.
 /// Infinite PSNR (identical frames) is drawn at the top edge of its panel and noted.
 enum ScorePlot {
-    static let width = 960.0, panelHeight = 200.0, left = 64.0, right = 24.0, top = 36.0, gap = 64.0
+    static let width = 960.0, panelHeight = 200.0, left = 64.0, right = 24.0, top = 60.0, gap = 64.0
 
     struct Panel {
         let title: String
         let values: [Double?]
-        let format: (Double) -> String
     }
 
     static func render(_ report: ScoreReport) -> String {
         let frames = report.videos.flatMap(\.frames)
         var panels: [Panel] = []
         if report.metrics.contains(.psnr) {
-            panels.append(Panel(title: "PSNR (dB)", values: frames.map(\.psnr), format: { String(format: "%.1f", $0) }))
+            panels.append(Panel(title: "PSNR (dB)", values: frames.map(\.psnr)))
         }
         if report.metrics.contains(.ssim) {
-            panels.append(Panel(title: "SSIM", values: frames.map(\.ssim), format: { String(format: "%.3f", $0) }))
+            panels.append(Panel(title: "SSIM", values: frames.map(\.ssim)))
         }
         let height = top + Double(max(panels.count, 1)) * (panelHeight + gap)
         var svg = """
@@ -52,14 +51,15 @@ enum ScorePlot {
         if hi - lo < 1e-9 { (lo, hi) = (lo - 0.5, hi + 0.5) }
         let pad = (hi - lo) * 0.05
         (lo, hi) = (lo - pad, hi + pad)
-        let x = { (i: Int) in left + (count > 1 ? Double(i) / Double(count - 1) : 0.5) * plotWidth }
-        let y = { (v: Double) in y0 + panelHeight - (min(max(v, lo), hi) - lo) / (hi - lo) * panelHeight }
+        let x = { (i: Int) in c(left + (count > 1 ? Double(i) / Double(count - 1) : 0.5) * plotWidth) }
+        let y = { (v: Double) in c(y0 + panelHeight - (min(max(v, lo), hi) - lo) / (hi - lo) * panelHeight) }
+        let decimals = max(0, min(6, Int((-log10((hi - lo) / 4)).rounded(.up)) + 1))
         var out = "<text x=\"\(left)\" y=\"\(y0 - 8)\" font-weight=\"bold\">\(panel.title)</text>\n"
         out += "<rect x=\"\(left)\" y=\"\(y0)\" width=\"\(plotWidth)\" height=\"\(panelHeight)\" fill=\"none\" stroke=\"#888\"/>\n"
         for t in 0...4 {
             let v = lo + (hi - lo) * Double(t) / 4, yy = y(v)
             out += "<line x1=\"\(left)\" x2=\"\(left + plotWidth)\" y1=\"\(yy)\" y2=\"\(yy)\" stroke=\"#eee\"/>"
-            out += "<text x=\"\(left - 6)\" y=\"\(yy + 4)\" text-anchor=\"end\">\(panel.format(v))</text>\n"
+            out += "<text x=\"\(left - 6)\" y=\"\(yy + 4)\" text-anchor=\"end\">\(String(format: "%.\(decimals)f", v))</text>\n"
         }
         let ticks = min(10, max(count - 1, 1))
         for t in 0...ticks {
@@ -73,7 +73,7 @@ enum ScorePlot {
         }
         let points = panel.values.enumerated().compactMap { i, v -> String? in
             guard let v else { return nil }
-            return String(format: "%.2f,%.2f", x(i), v.isInfinite ? y0 : y(v))
+            return "\(x(i)),\(v.isInfinite ? y0 : y(v))"
         }
         if points.count == 1 {
             let p = points[0].split(separator: ",")
@@ -87,6 +87,9 @@ enum ScorePlot {
         out += "<text x=\"\(left + plotWidth / 2)\" y=\"\(y0 + panelHeight + 34)\" text-anchor=\"middle\" fill=\"#444\">frame</text>\n"
         return out
     }
+
+    /// A coordinate rounded to 0.1 px.
+    private static func c(_ v: Double) -> Double { (v * 10).rounded() / 10 }
 
     private static func escaped(_ s: String) -> String {
         s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")

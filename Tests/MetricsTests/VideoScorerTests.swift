@@ -157,3 +157,23 @@ final class ScratchClips {
         }
     }
 }
+
+@Suite struct ScoreReportTests {
+    @Test func pooledPSNRWeighsEverySample() {
+        let url = URL(fileURLWithPath: "/x")
+        let small = VideoScore(reference: url, distorted: url, width: 10, height: 10,
+                               frames: [FrameScore(index: 0, mse: 100, psnr: PSNR.decibels(mse: 100))])
+        let large = VideoScore(reference: url, distorted: url, width: 20, height: 20,
+                               frames: [FrameScore(index: 0, mse: 0, psnr: .infinity)])
+        let report = ScoreReport(metrics: [.psnr], videos: [small, large])
+        // (100 * 100 + 0 * 400) / 500 = 20
+        #expect(abs(report.pooledPSNR! - 10 * log10(65025.0 / 20)) < 1e-12)
+        #expect(report.meanPSNR == .infinity)
+        #expect(ScoreReport(metrics: [.ssim], videos: [small]).pooledPSNR == nil)
+    }
+
+    @Test func fvdWarnsBelowFourHundredClips() {
+        #expect(FVDResult(value: 1, clips: 2).warning?.contains("unstable") == true)
+        #expect(FVDResult(value: 1, clips: 400).warning == nil)
+    }
+}
