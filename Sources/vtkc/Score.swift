@@ -13,8 +13,8 @@ struct Score: ParsableCommand {
             reference's size.
 
             PSNR: 8-bit RGB, peak 255, per frame; the summary gives the mean over frames and \
-            the PSNR of the MSE pooled over all frames. Identical frames give inf (in JSON the \
-            string "inf").
+            the PSNR of the MSE pooled over all samples of all frames. Identical frames give \
+            inf.
             SSIM: Wang et al. 2004 as scikit-image's structural_similarity with \
             gaussian_weights=True, sigma=1.5, use_sample_covariance=False, data_range=255, per \
             RGB channel and averaged. Frames must be at least 11x11.
@@ -22,7 +22,8 @@ struct Score: ParsableCommand {
             rFVD: I3D Kinetics-400 logits averaged over time, non-overlapping 16-frame clips \
             (a last partial clip is left out) resized bilinearly to 224x224, values in [-1, 1]; \
             Frechet distance between the reference and distorted clip sets, pooled over all \
-            pairs. FVD on fewer than 400 clips is unstable and is reported with a warning.
+            pairs; it needs at least 2 clips (32 frames) per side. FVD on fewer than 400 clips \
+            is unstable and is reported with a warning.
 
             LPIPS and rFVD need converted weights in $VTKC_WEIGHTS_DIR or <repo>/weights, \
             installed once with scripts/setup_weights.sh. Without them score still reports \
@@ -32,6 +33,11 @@ struct Score: ParsableCommand {
             Frame counts and sizes must agree unless --frames or --resize-to-ref says what to \
             do; there is no silent truncation. The summary table goes to stdout; progress \
             (when stderr is a terminal) and notes go to stderr.
+
+            JSON (--json): {"metrics", "summary": {frames, videos, psnr_mean, psnr_pooled, \
+            ssim_mean, lpips_mean, fvd: {value, clips, protocol, warning}}, "videos": [{reference, \
+            distorted, width, height, frames, psnr_mean, ..., per_frame: [{frame, mse, psnr, ssim, \
+            lpips}]}], "notes"}. Metrics not computed are absent; infinite PSNR is the string "inf".
             """)
 
     @Argument(help: ArgumentHelp("Reference video file or directory.", valueName: "REF"))
@@ -63,8 +69,8 @@ struct Score: ParsableCommand {
     @Flag(name: .long, help: "Resize distorted frames to the reference's size (bilinear) instead of failing when sizes differ.")
     var resizeToRef = false
 
-    @Option(name: .long, help: ArgumentHelp("Threads for SSIM and the network products.", valueName: "N"))
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(name: .long, help: ArgumentHelp("Threads for SSIM and the network products (default: all cores).", valueName: "N"))
+    var threads: Int?
 
     @Flag(name: .long, help: "No progress and no notes on stderr (errors are still printed).")
     var quiet = false
@@ -84,14 +90,15 @@ struct Score: ParsableCommand {
 
     func validate() throws {
         if let frames, frames < 1 { throw ValidationError("--frames must be at least 1, got \(frames)") }
-        if threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
     }
 
     func run() throws {
         let pairs = try ScoreInputs.pairs(reference: URL(fileURLWithPath: reference),
                                           distorted: URL(fileURLWithPath: distorted))
         let options = ScoreOptions(metrics: metrics ?? Metric.allCases, metricsExplicit: metrics != nil,
-                                   frames: frames, resizeToReference: resizeToRef, threads: threads)
+                                   frames: frames, resizeToReference: resizeToRef,
+                                   threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
         let scorer = try VideoScorer(options: options)
         let progress = ScoreProgressLine(enabled: !quiet)
         let report = try scorer.score(pairs: pairs) { progress.show($0) }
