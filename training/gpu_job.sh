@@ -13,6 +13,7 @@ RUN=/tmp/vtkc_run
 OUT=${OUT:-/tmp/out}
 PY=${PYTHON:-$(command -v python3 || command -v python)}
 PACK=.gpu/pack.bin
+export PYTORCH_CUDA_ALLOC_CONF=${PYTORCH_CUDA_ALLOC_CONF:-expandable_segments:True}
 mkdir -p "$RUN" "$OUT"
 rm -rf "$RUN/parts" "$RUN/int8" "$RUN/model.safetensors" "$RUN/eval.jsonl" "$RUN/train.jsonl"
 exec > >(tee "$RUN/job.log") 2>&1

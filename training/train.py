@@ -191,27 +191,23 @@ def train(args, model: ViTok, sampler: ClipSampler, lpips, log=print) -> list[di
             group["lr"] = lr
         try:
             recon, parts = forward_backward(model, lpips, clips, opt, args, device)
-        except Exception as exc:  # only the first step may fall back: smaller batch, or eager
-            if t_train is not None:
-                raise
+        except Exception as exc:  # out of memory: halve the batch; first step: eager if compile fails
             opt.zero_grad(set_to_none=True)
             if isinstance(exc, torch.OutOfMemoryError) and args.batch > 1:
                 args.batch //= 2
-            elif compiled:
+            elif compiled and t_train is None:
                 compiled = False
                 set_compiled(model, False)
             else:
                 raise
-            log({"event": "first_step_retry", "error": f"{type(exc).__name__}: {exc}"[:300],
+            log({"event": "retry", "step": step, "error": f"{type(exc).__name__}: {exc}"[:300],
                  "batch": args.batch, "compiled": compiled})
             torch.cuda.empty_cache() if device.type == "cuda" else None
             pending_state, clips = sampler.state_dict(), sampler.sample(args.batch)
             continue
         gnorm = torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         with torch.no_grad():
-            rec = {k: v.detach().float() for k, v in parts.items()}
-            rec["psnr_mse"] = (recon.detach().float().clamp(-1, 1) - clips).pow(2).mean()
-            rec["gnorm"] = gnorm.detach().float()
+            rec = step_scalars(parts, recon, clips, gnorm)
         # queue the next batch before the one host sync of the step (the finiteness check)
         next_state, next_clips = sampler.state_dict(), sampler.sample(args.batch)
         finite = bool(torch.isfinite(rec["gnorm"]) & torch.isfinite(rec["loss"]))
@@ -220,17 +216,19 @@ def train(args, model: ViTok, sampler: ClipSampler, lpips, log=print) -> list[di
         pending_state, clips = next_state, next_clips
         step += 1
         rec.update(step=step, lr=lr, skipped=not finite)
-        history.append(rec)
         window.append(rec)
         n_log += args.batch
         if t_train is None:  # the first step includes compilation: time the rest from here
             t_train, t_log, n_log = time.time(), time.time(), 0
             log({"event": "first_step", "seconds_since_start": round(time.time() - START, 1)})
         if step % args.log_every == 0 or step == args.steps:
-            log(summary(window, step, lr, n_log, time.time() - t_log, flops, peak))
+            recs = [as_floats(r) for r in window]
+            history.extend(recs)
+            log(summary(recs, step, lr, n_log, time.time() - t_log, flops, peak))
             window, t_log, n_log = [], time.time(), 0
         if args.ckpt and args.ckpt_every and step % args.ckpt_every == 0:
             save_checkpoint(args.ckpt, model, opt, pending_state, step, args)
+    history.extend(as_floats(r) for r in window)
     if t_train is not None and len(history) > 1:
         seconds = time.time() - t_train
         clips_s = (len(history) - 1) * args.batch / max(seconds, 1e-9)
@@ -239,7 +237,17 @@ def train(args, model: ViTok, sampler: ClipSampler, lpips, log=print) -> list[di
              **({"mfu": round(clips_s * flops / peak, 4)} if peak else {})})
     if args.ckpt:
         save_checkpoint(args.ckpt, model, opt, pending_state, step, args)
-    return [as_floats(r) for r in history]
+    return history
+
+
+def step_scalars(parts: dict, recon: torch.Tensor, clips: torch.Tensor, gnorm: torch.Tensor) -> dict:
+    """Detached float32 copies of the step's scalars. Copies, not views: F.mse_loss returns a
+    0-dim view of its whole elementwise buffer, so keeping `.detach()` kept one batch-sized
+    tensor alive per step (it ran the first H100 runs out of memory after 160-620 steps)."""
+    rec = {k: v.detach().to(torch.float32, copy=True) for k, v in parts.items()}
+    rec["psnr_mse"] = (recon.detach().float().clamp(-1, 1) - clips).pow(2).mean().clone()
+    rec["gnorm"] = gnorm.detach().to(torch.float32, copy=True)
+    return rec
 
 
 def as_floats(rec: dict) -> dict:
@@ -248,9 +256,8 @@ def as_floats(rec: dict) -> dict:
     return out
 
 
-def summary(window: list, step: int, lr: float, clips: int, seconds: float, flops: float, peak) -> dict:
+def summary(recs: list, step: int, lr: float, clips: int, seconds: float, flops: float, peak) -> dict:
     """One log line: means of the loss parts and PSNR over the window, throughput, MFU."""
-    recs = [as_floats(r) for r in window]
     mean_of = lambda k: sum(r[k] for r in recs) / len(recs)  # noqa: E731
     out = {"step": step, **{k: round(mean_of(k), 5) for k in ("loss", "mse", "lpips", "kl", "psnr", "gnorm")},
            "lr": float(f"{lr:.4g}"), "clips_s": round(clips / max(seconds, 1e-9), 2),

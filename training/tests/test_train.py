@@ -2,7 +2,7 @@
 import torch
 
 from training.data import ClipSampler
-from training.train import build_model, parse_args, train
+from training.train import build_model, parse_args, step_scalars, train
 
 BASE = ["--config", "tiny", "--device", "cpu", "--batch", "2", "--lr", "2e-3", "--warmup", "0.1",
         "--lpips-weight", "0", "--log-every", "1000", "--still-fraction", "0"]
@@ -33,3 +33,12 @@ def test_resume_continues_the_same_curve(clips, tmp_path):
     assert [r["step"] for r in part1 + part2] == list(range(1, 13))
     # same process, same ops, same order: the CPU curve is bitwise identical
     assert [r["loss"] for r in part1 + part2] == [r["loss"] for r in straight]
+
+
+def test_step_scalars_do_not_keep_batch_buffers():
+    # F.mse_loss returns a 0-dim view of its elementwise buffer; the trainer must copy it
+    recon, target = torch.rand(2, 3, 16, 32, 32), torch.rand(2, 3, 16, 32, 32)
+    mse = torch.nn.functional.mse_loss(recon, target)
+    assert mse.untyped_storage().nbytes() > 4  # the trap this test guards against
+    rec = step_scalars({"loss": mse, "mse": mse}, recon, target, torch.tensor(1.0))
+    assert all(v.untyped_storage().nbytes() == 4 for v in rec.values())
