@@ -3,8 +3,9 @@ import XCTest
 
 /// Keeps man/vtkc.1 in step with the built binary's `--help`: every subcommand listed by
 /// `vtkc --help` needs its own `.SS vtkc <command>` section, and every option that
-/// `vtkc <command> --help` shows must appear in that section (options that `vtkc --help`
-/// itself shows, --version and -h/--help, in the top-level OPTIONS section instead).
+/// `vtkc <command> --help` shows must have an entry there: appear in the tag line of a `.TP`
+/// paragraph, not merely in the prose (options that `vtkc --help` itself shows, --version and
+/// -h/--help, in the top-level OPTIONS section instead).
 final class ManPageTests: XCTestCase {
     static let manPage = CodecCLI.repo.appendingPathComponent("man/vtkc.1")
 
@@ -16,14 +17,14 @@ final class ManPageTests: XCTestCase {
         let globalOptions = ManPage.options(inHelp: top)
         XCTAssertTrue(globalOptions.contains("--help"), "no options parsed from vtkc --help:\n\(top)")
 
-        let globalSection = try XCTUnwrap(man.section(heading: ".SH OPTIONS"), "man page has no .SH OPTIONS")
+        let globalSection = try XCTUnwrap(man.optionTags(heading: ".SH OPTIONS"), "man page has no .SH OPTIONS")
         for option in globalOptions {
             XCTAssertTrue(ManPage.mentions(option, in: globalSection),
                           "\(option) (vtkc --help) is not in the OPTIONS section of man/vtkc.1")
         }
 
         for command in commands {
-            guard let section = man.section(heading: ".SS vtkc \(command)") else {
+            guard let section = man.optionTags(heading: ".SS vtkc \(command)") else {
                 XCTFail("man/vtkc.1 has no section `.SS vtkc \(command)`")
                 continue
             }
@@ -31,7 +32,7 @@ final class ManPageTests: XCTestCase {
             XCTAssertFalse(options.isEmpty, "no options parsed from vtkc \(command) --help")
             for option in options where !globalOptions.contains(option) {
                 XCTAssertTrue(ManPage.mentions(option, in: section),
-                              "\(option) (vtkc \(command) --help) is not documented under `.SS vtkc \(command)` in man/vtkc.1")
+                              "\(option) (vtkc \(command) --help) has no .TP entry under `.SS vtkc \(command)` in man/vtkc.1")
             }
         }
     }
@@ -52,6 +53,11 @@ final class ManPageTests: XCTestCase {
         XCTAssertTrue(ManPage.mentions("--bits", in: "implies \\fB\\-\\-bits\\fR n"))
         XCTAssertFalse(ManPage.mentions("--bits", in: "\\-\\-bitsize"))
         XCTAssertFalse(ManPage.mentions("-o", in: "\\-\\-output"))
+        let man = ManPage(source: ".SS vtkc x\nUse \\-\\-quiet here.\n.TP\n.B \\-y\nOverwrite.\n.SS vtkc z\n.TP\n.B \\-\\-quiet\n")
+        let tags = man.optionTags(heading: ".SS vtkc x") ?? ""
+        XCTAssertTrue(ManPage.mentions("-y", in: tags))
+        XCTAssertFalse(ManPage.mentions("--quiet", in: tags), "prose or another section's entry counted")
+        XCTAssertNil(man.optionTags(heading: ".SS vtkc w"))
     }
 
     private func help(_ command: [String]) throws -> String {
@@ -66,17 +72,25 @@ struct ManPage {
     let lines: [String]
 
     init(url: URL) throws {
-        let source = try String(contentsOf: url, encoding: .utf8)
+        self.init(source: try String(contentsOf: url, encoding: .utf8))
+    }
+
+    init(source: String) {
         lines = source.components(separatedBy: "\n")
     }
 
-    /// The lines after `heading` up to the next `.SH` or `.SS`, joined; nil if there is none.
-    func section(heading: String) -> String? {
+    /// The tag lines (each line right after a `.TP`) between `heading` and the next `.SH` or
+    /// `.SS`, joined; nil if there is no such heading.
+    func optionTags(heading: String) -> String? {
         guard let start = lines.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == heading })
         else { return nil }
         let rest = lines[(start + 1)...]
         let end = rest.firstIndex(where: { $0.hasPrefix(".SH") || $0.hasPrefix(".SS") }) ?? lines.endIndex
-        return lines[(start + 1)..<end].joined(separator: "\n")
+        var tags: [String] = []
+        for index in (start + 1)..<end where lines[index].hasPrefix(".TP") && index + 1 < end {
+            tags.append(lines[index + 1])
+        }
+        return tags.joined(separator: "\n")
     }
 
     /// Whether `option` (e.g. "--bits" or "-y") occurs in roff `text` as a whole word.
