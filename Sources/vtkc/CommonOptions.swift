@@ -98,7 +98,8 @@ struct TilingArguments: ParsableArguments {
     /// The options for tiles `tileSize` pixels wide.
     func options(tileSize: Int) -> TilingOptions {
         let base = TilingOptions.default(tileSize: tileSize)
-        return TilingOptions(mode: tiling ?? base.mode, overlap: overlap ?? base.overlap,
+        return TilingOptions(mode: tiling ?? base.mode,
+                             overlap: overlap ?? TilingOptions.defaultOverlap(tileSize: tileSize),
                              ramp: blend ?? base.ramp)
     }
 }

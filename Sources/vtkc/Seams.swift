@@ -52,7 +52,7 @@ struct Seams: ParsableCommand {
                                       + TilingMode.allCases.map(\.rawValue).joined(separator: ", "))
             }
             let base = TilingOptions.default(tileSize: tileSize)
-            let overlap = parts.count > 1 ? Int(parts[1]) : base.overlap
+            let overlap = parts.count > 1 ? Int(parts[1]) : TilingOptions.defaultOverlap(tileSize: tileSize)
             let ramp = parts.count > 2 ? BlendRamp(rawValue: parts[2]) : base.ramp
             guard let overlap, let ramp, overlap >= 0, overlap <= tileSize / 2 else {
                 throw ValidationError("bad tiling '\(spec)': overlap 0...\(tileSize / 2), blend linear or cosine")

@@ -82,7 +82,7 @@ final class TilingTests: XCTestCase {
     func testIdentityModelReconstructsExactlyAtFullSize() throws {
         let model = IdentityModel()
         let frames = (0..<16).map { SyntheticSource.frame(width: 250, height: 130, index: $0) }
-        for options in [TilingOptions(mode: .none), TilingOptions.default()] {
+        for options in [TilingOptions(mode: .none), TilingOptions(mode: .overlap, overlap: 32)] {
             let layout = try TileLayout(width: 250, height: 130, tileWidth: 128, tileHeight: 128,
                                         options: options)
             let coder = GroupCoder(model: model, layout: layout)
