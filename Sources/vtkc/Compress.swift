@@ -64,7 +64,9 @@ struct Compress: ParsableCommand {
             input: input, output: out.output, frames: result.frames, groups: result.groups,
             tilesPerGroup: result.tilesPerGroup, width: result.width, height: result.height,
             frameRate: result.frameRate,
-            tiling: "\(tiling.mode.rawValue), overlap \(tiling.overlap), \(tiling.ramp.rawValue) blend",
+            tiling: tiling.mode.overlaps
+                ? "\(tiling.mode.rawValue), overlap \(tiling.overlap), \(tiling.ramp.rawValue) blend"
+                : tiling.mode.rawValue,
             latentEncoding: compressor.encoding.description, audio: result.audio,
             bytes: sink.fileBytes, bitsPerPixel: Double(sink.fileBytes * 8) / pixels,
             seconds: seconds, framesPerSecond: Double(result.frames) / max(seconds, 1e-9))
