@@ -11,7 +11,7 @@ struct VTKC: ParsableCommand {
             64 usage error (bad options).
             """,
         version: VTKCVersion.string,
-        subcommands: [Compress.self, Expand.self, Score.self, Info.self, Latents.self, Seams.self, Bench.self]
+        subcommands: [Compress.self, Expand.self, Score.self, Info.self, Latents.self, Seams.self, Bench.self, Reencode.self]
     )
 }
 

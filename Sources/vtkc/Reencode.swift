@@ -1,0 +1,90 @@
+import ArgumentParser
+import Codec
+import Foundation
+import VideoIO
+
+/// `vtkc reencode`: any video through the project's own H.264 writer, the classic-codec
+/// baseline that the tokenizer is measured against.
+struct Reencode: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Re-encode a video with libx264 (yuv420p) through vtkc's own writer.",
+        discussion: """
+            Decodes every frame to RGB and writes it with the same writer `vtkc expand` uses, \
+            at the given --crf and --preset; frame count, rate and size are kept, audio is \
+            dropped. Reports the file size and the bits per pixel (file bits over width x \
+            height x frames), the baseline for the tokenizer's rate-distortion report.
+            """)
+
+    @Argument(help: ArgumentHelp("Input video.", valueName: "input"))
+    var input: String
+
+    @OptionGroup var out: OutputOptions
+
+    @Option(name: .long, help: ArgumentHelp("x264 constant rate factor, 0 (lossless in YUV) to 51.", valueName: "n"))
+    var crf = 18
+
+    @Option(name: .long, help: ArgumentHelp(
+        "x264 preset: \(VideoWriter.Options.presets.joined(separator: ", ")).", valueName: "name"))
+    var preset = "medium"
+
+    struct Summary: Encodable {
+        var input: String
+        var output: String
+        var crf: Int
+        var preset: String
+        var frames: Int
+        var width: Int
+        var height: Int
+        var frameRate: String
+        var bytes: Int
+        var bitsPerPixel: Double
+        var seconds: Double
+    }
+
+    func validate() throws {
+        guard (0...51).contains(crf) else { throw ValidationError("--crf must be within 0...51 (got \(crf))") }
+        guard VideoWriter.Options.presets.contains(preset) else {
+            throw ValidationError("unknown --preset '\(preset)' (use one of "
+                                  + VideoWriter.Options.presets.joined(separator: ", ") + ")")
+        }
+    }
+
+    func run() throws {
+        try out.checkWritable(input: input)
+        let start = Date()
+        let reader = try VideoReader(url: URL(fileURLWithPath: input))
+        let info = reader.info
+        guard var frame = try reader.nextFrame() else { throw CodecError.noFrames(path: input) }
+        let width = frame.width, height = frame.height
+        let writer = try VideoWriter(url: out.url, width: width, height: height, frameRate: info.frameRate,
+                                     options: .init(crf: crf, preset: preset))
+        let bar = ProgressBar(label: "reencode", quiet: out.quiet)
+        var count = 0
+        while true {
+            guard frame.width == width, frame.height == height else {
+                throw CodecError.frameSizeChanged(path: input, frame: count, expected: "\(width)x\(height)",
+                                                  got: "\(frame.width)x\(frame.height)")
+            }
+            try writer.write(frame)
+            count += 1
+            bar.update(done: count, total: max(info.frameCount, count))
+            guard let next = try reader.nextFrame() else { break }
+            frame = next
+        }
+        try writer.finish()
+        bar.finish()
+        let bytes = try out.url.resourceValues(forKeys: [.fileSizeKey]).fileSize ?? 0
+        let rate = info.frameRate.reduced
+        let summary = Summary(
+            input: input, output: out.output, crf: crf, preset: preset, frames: count, width: width,
+            height: height, frameRate: "\(rate.num)/\(rate.den)", bytes: bytes,
+            bitsPerPixel: Double(bytes * 8) / Double(width * height * count),
+            seconds: Date().timeIntervalSince(start))
+        if out.json {
+            try printJSON(summary)
+        } else if !out.quiet {
+            printError("\(out.output): \(count) frames \(width)x\(height), \(bytes) bytes, "
+                + String(format: "%.4f bits per pixel", summary.bitsPerPixel))
+        }
+    }
+}
