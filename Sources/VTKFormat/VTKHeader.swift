@@ -70,8 +70,10 @@ public enum VTKLatentEncoding: Sendable, Hashable, CustomStringConvertible {
     /// binary range coder of docs/FORMAT.md ("Quantized latents").
     case quantized(bits: Int)
 
-    /// The default bit depth for `.quantized` (one constant; the rate-distortion report decides it).
-    public static let defaultBits = 8
+    /// The default bit depth for `.quantized`: the smallest that keeps the pooled PSNR within
+    /// 0.1 dB of float16 latents on the val clips (docs/RD_REPORT.md: 4 bits lose 0.05 dB at
+    /// about 21% of the float16 file; 3 bits lose 0.27 dB).
+    public static let defaultBits = 4
     /// The default encoding for new files.
     public static let `default` = VTKLatentEncoding.quantized(bits: defaultBits)
     /// Valid `bits` for `.quantized`.
