@@ -16,6 +16,7 @@ let package = Package(
     products: [
         .executable(name: "vtkc", targets: ["vtkc"]),
         .library(name: "VideoIO", targets: ["VideoIO"]),
+        .library(name: "SafeTensors", targets: ["SafeTensors"]),
         .library(name: "ViTok", targets: ["ViTok"]),
         .library(name: "VTKFormat", targets: ["VTKFormat"]),
         .library(name: "Metrics", targets: ["Metrics"]),
@@ -37,9 +38,11 @@ let package = Package(
 
         // Libraries, one concern each.
         .target(name: "VideoIO", dependencies: ["CFFmpeg"], swiftSettings: cpuFlags),
-        .target(name: "ViTok", dependencies: ["COpenBLAS"], swiftSettings: cpuFlags),
+        .target(name: "SafeTensors", swiftSettings: cpuFlags),
+        .target(name: "ViTok", dependencies: ["COpenBLAS", "SafeTensors"], swiftSettings: cpuFlags),
         .target(name: "VTKFormat", swiftSettings: cpuFlags),
-        .target(name: "Metrics", dependencies: ["COpenBLAS", "VideoIO"], swiftSettings: cpuFlags),
+        .target(name: "Metrics", dependencies: ["COpenBLAS", "SafeTensors", "VideoIO"],
+                swiftSettings: cpuFlags),
         .target(name: "Codec", dependencies: ["VideoIO", "ViTok", "VTKFormat"],
                 swiftSettings: cpuFlags),
 

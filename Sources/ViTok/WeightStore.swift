@@ -1,4 +1,5 @@
 import Foundation
+import SafeTensors
 
 /// The tensors of one model, from a single safetensors file or a directory of shards, handed
 /// out by name and shape. Loading is strict: `take` fails on a missing or wrong-shaped tensor,
@@ -37,7 +38,7 @@ final class WeightStore {
         var config: ViTokConfig?
         var metadata: [String: String]?
         for fileURL in files {
-            let file = try SafeTensorsFile(url: fileURL)
+            let file = try ViTokError.translating { try SafeTensorsFile(url: fileURL) }
             let fileConfig = try Self.config(of: file)
             if let config, config != fileConfig {
                 throw ViTokError(.invalidConfig, file: fileURL,

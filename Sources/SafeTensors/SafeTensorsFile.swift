@@ -1,11 +1,11 @@
 import Foundation
 
-/// Element types the engine reads from safetensors files.
-enum SafeTensorsDType: String, Sendable {
+/// Element types read from safetensors files.
+public enum SafeTensorsDType: String, Sendable {
     case f32 = "F32", f16 = "F16", bf16 = "BF16", i8 = "I8"
 
     /// Bytes per element.
-    var size: Int {
+    public var size: Int {
         switch self {
         case .f32: 4
         case .f16, .bf16: 2
@@ -15,44 +15,50 @@ enum SafeTensorsDType: String, Sendable {
 }
 
 /// One tensor of a safetensors file: its type, shape and where its bytes lie in the mapping.
-struct TensorEntry: Sendable {
-    let name: String
-    let dtype: SafeTensorsDType
-    let shape: [Int]
+public struct TensorEntry: Sendable {
+    /// The tensor's name in the header.
+    public let name: String
+    /// The element type.
+    public let dtype: SafeTensorsDType
+    /// The dimensions, outermost first.
+    public let shape: [Int]
     /// Byte offset of the first element from the start of the file.
-    let offset: Int
+    public let offset: Int
     /// Number of elements (product of the shape).
-    let count: Int
+    public let count: Int
     /// The mapping of the file this entry's bytes live in.
-    let mapping: MappedFile
+    public let mapping: MappedFile
 
-    var url: URL { mapping.url }
+    /// The file this tensor lives in.
+    public var url: URL { mapping.url }
 }
 
 /// A parsed safetensors file (https://github.com/huggingface/safetensors, "format" section):
 /// an 8-byte little-endian header length, a JSON header, then a byte buffer that the tensors'
 /// `data_offsets` tile exactly. Every length and offset is checked before use.
-final class SafeTensorsFile: @unchecked Sendable {
+public final class SafeTensorsFile: @unchecked Sendable {
     /// Largest header accepted (the reference implementation uses the same 100 MB cap).
-    static let maxHeaderBytes = 100_000_000
+    public static let maxHeaderBytes = 100_000_000
 
-    let mapping: MappedFile
+    public let mapping: MappedFile
     /// The `__metadata__` string map (empty when absent).
-    let metadata: [String: String]
+    public let metadata: [String: String]
     /// Tensors by name.
-    private(set) var tensors: [String: TensorEntry] = [:]
+    public private(set) var tensors: [String: TensorEntry] = [:]
 
-    var url: URL { mapping.url }
+    /// The file.
+    public var url: URL { mapping.url }
 
     /// Maps and validates the file at `url`.
-    init(url: URL) throws {
+    public init(url: URL) throws {
         mapping = try MappedFile(url: url)
         let size = mapping.size
-        func fail(_ detail: String, tensor: String? = nil) -> ViTokError {
-            ViTokError(.malformedFile, file: url, tensor: tensor, detail)
+        func fail(_ detail: String, tensor: String? = nil) -> SafeTensorsError {
+            SafeTensorsError(.malformedFile, file: url, tensor: tensor, detail)
         }
         guard size >= 8, let base = mapping.base else {
-            throw fail("file is \(size) bytes, shorter than the 8-byte header length (truncated?)")
+            throw fail("file of \(size) bytes is shorter than the 8-byte header length (a"
+                       + " safetensors file is never shorter than 8 bytes; truncated?)")
         }
         let headerLength = base.loadUnaligned(as: UInt64.self).littleEndian
         guard headerLength <= UInt64(size - 8) else {
@@ -69,7 +75,7 @@ final class SafeTensorsFile: @unchecked Sendable {
         do {
             json = try JSONSerialization.jsonObject(with: headerBytes)
         } catch {
-            throw fail("header is not valid JSON")
+            throw fail("header is not valid JSON, so not a JSON object")
         }
         guard let header = json as? [String: Any] else { throw fail("header is not a JSON object") }
 
@@ -90,8 +96,8 @@ final class SafeTensorsFile: @unchecked Sendable {
                 throw fail("missing or non-string dtype", tensor: name)
             }
             guard let dtype = SafeTensorsDType(rawValue: dtypeName) else {
-                throw ViTokError(.unsupportedDtype, file: url, tensor: name,
-                                 "dtype \(dtypeName) is not supported (F32, F16, BF16, I8)")
+                throw SafeTensorsError(.unsupportedDtype, file: url, tensor: name,
+                                       "dtype \(dtypeName) is not supported (F32, F16, BF16, I8)")
             }
             guard let shape = Self.integers(fields["shape"]) else {
                 throw fail("shape must be a list of non-negative integers", tensor: name)
@@ -112,8 +118,9 @@ final class SafeTensorsFile: @unchecked Sendable {
                 throw fail("data_offsets [\(begin), \(end)] are reversed", tensor: name)
             }
             guard end <= dataSize else {
-                throw fail("data ends at byte \(end) past the \(dataSize)-byte data buffer"
-                           + " (truncated file or lying header)", tensor: name)
+                throw fail("data ends at byte \(end), past the \(dataSize)-byte data buffer: the header"
+                           + " does not match the file (truncated file or lying header)",
+                           tensor: name)
             }
             guard end - begin == bytes else {
                 throw fail("data_offsets span \(end - begin) bytes but \(dtypeName) \(shape)"
@@ -130,7 +137,7 @@ final class SafeTensorsFile: @unchecked Sendable {
     /// The tensors must tile the data buffer: in order, without overlap, gap or trailing bytes.
     private static func checkTiling(_ ranges: [(name: String, begin: Int, end: Int)],
                                     dataSize: Int,
-                                    fail: (String, String?) -> ViTokError) throws {
+                                    fail: (String, String?) -> SafeTensorsError) throws {
         let sorted = ranges.sorted { ($0.begin, $0.end) < ($1.begin, $1.end) }
         var position = 0
         for range in sorted {
@@ -160,26 +167,6 @@ final class SafeTensorsFile: @unchecked Sendable {
             let real = number.doubleValue
             guard real >= 0, real < 9.0e18, real == real.rounded() else { return nil }
             result.append(Int(number.int64Value))
-        }
-        return result
-    }
-}
-
-/// Reading whole float tensors from a safetensors file, for tools and tests.
-public enum SafeTensors {
-    /// Every tensor of the file at `url` as float32 values with its shape. Throws a
-    /// `ViTokError` on malformed files and on I8 tensors (which need a scale).
-    public static func readFloats(_ url: URL) throws -> [String: (shape: [Int], values: [Float])] {
-        let file = try SafeTensorsFile(url: url)
-        var result: [String: (shape: [Int], values: [Float])] = [:]
-        for (name, entry) in file.tensors {
-            guard entry.dtype != .i8 else {
-                throw ViTokError(.unsupportedDtype, file: url, tensor: name,
-                                 "I8 tensors need a scale; read them as model weights")
-            }
-            let tensor = FloatTensor(entry)
-            result[name] = (entry.shape, Array(UnsafeBufferPointer(start: tensor.pointer,
-                                                                   count: tensor.count)))
         }
         return result
     }

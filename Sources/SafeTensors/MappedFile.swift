@@ -6,29 +6,29 @@ import Darwin
 #endif
 
 /// A read-only memory mapping of a whole regular file, unmapped when the last reference goes.
-/// Weights stored as aligned float32 are used in place, without a copy.
-final class MappedFile: @unchecked Sendable {
+/// Tensors stored as aligned float32 can be used in place, without a copy.
+public final class MappedFile: @unchecked Sendable {
     /// The mapped file.
-    let url: URL
+    public let url: URL
     /// Start of the mapping; nil for an empty file.
-    let base: UnsafeRawPointer?
+    public let base: UnsafeRawPointer?
     /// Size of the file in bytes.
-    let size: Int
+    public let size: Int
 
     /// Maps `url`; with `populate`, the pages are read in now (so later use does not fault).
-    init(url: URL, populate: Bool = true) throws {
+    public init(url: URL, populate: Bool = true) throws {
         self.url = url
         let fd = open(url.path, O_RDONLY)
         guard fd >= 0 else {
-            throw ViTokError(.io, file: url, "cannot open: \(String(cString: strerror(errno)))")
+            throw SafeTensorsError(.io, file: url, "cannot open: \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else {
-            throw ViTokError(.io, file: url, "cannot stat: \(String(cString: strerror(errno)))")
+            throw SafeTensorsError(.io, file: url, "cannot stat: \(String(cString: strerror(errno)))")
         }
         guard (info.st_mode & S_IFMT) == S_IFREG else {
-            throw ViTokError(.io, file: url, "not a regular file")
+            throw SafeTensorsError(.io, file: url, "not a regular file")
         }
         size = Int(info.st_size)
         guard size > 0 else {
@@ -41,7 +41,7 @@ final class MappedFile: @unchecked Sendable {
         #endif
         let mapped = mmap(nil, size, PROT_READ, flags, fd, 0)
         guard let mapped, mapped != UnsafeMutableRawPointer(bitPattern: -1) else {
-            throw ViTokError(.io, file: url, "cannot map: \(String(cString: strerror(errno)))")
+            throw SafeTensorsError(.io, file: url, "cannot map: \(String(cString: strerror(errno)))")
         }
         base = UnsafeRawPointer(mapped)
     }

@@ -1,0 +1,41 @@
+import Foundation
+
+/// A safetensors file that cannot be read or is not valid. The message names the file, the
+/// tensor (where there is one) and the cause.
+public struct SafeTensorsError: LocalizedError, Equatable, Sendable {
+    /// What class of problem was found.
+    public enum Kind: String, Sendable {
+        /// The file could not be opened, examined or mapped.
+        case io
+        /// The bytes are not a valid safetensors file (truncated, bad header, bad offsets).
+        case malformedFile
+        /// A tensor uses a dtype this reader does not convert (or I8 read without a scale).
+        case unsupportedDtype
+    }
+
+    /// The class of problem.
+    public let kind: Kind
+    /// The file concerned.
+    public let file: URL
+    /// The tensor concerned, if any.
+    public let tensor: String?
+    /// The cause, without the file or tensor name.
+    public let detail: String
+
+    /// Creates an error of `kind` for `file` (and `tensor`, if any) with the cause `detail`.
+    public init(_ kind: Kind, file: URL, tensor: String? = nil, _ detail: String) {
+        self.kind = kind
+        self.file = file
+        self.tensor = tensor
+        self.detail = detail
+    }
+
+    /// "file.safetensors, tensor 'x': detail".
+    public var message: String {
+        var place = file.lastPathComponent
+        if let tensor { place += ", tensor '\(tensor)'" }
+        return "\(place): \(detail)"
+    }
+
+    public var errorDescription: String? { message }
+}
