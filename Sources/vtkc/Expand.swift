@@ -21,12 +21,7 @@ struct Expand: ParsableCommand {
     @OptionGroup var out: OutputOptions
     @OptionGroup var modelOptions: ModelOptions
 
-    @Option(name: .long, help: ArgumentHelp("x264 constant rate factor, 0 (lossless) to 51.", valueName: "n"))
-    var crf = 18
-
-    @Option(name: .long, help: ArgumentHelp(
-        "x264 preset: \(VideoWriter.Options.presets.joined(separator: ", ")).", valueName: "name"))
-    var preset = "medium"
+    @OptionGroup var x264: X264Options
 
     @Flag(name: .long, help: "Decode even if the file was made with other weights of the same shape.")
     var forceModel = false
@@ -45,13 +40,6 @@ struct Expand: ParsableCommand {
         var framesPerSecond: Double
     }
 
-    func validate() throws {
-        guard (0...51).contains(crf) else { throw ValidationError("--crf must be within 0...51 (got \(crf))") }
-        guard VideoWriter.Options.presets.contains(preset) else {
-            throw ValidationError("unknown --preset '\(preset)' (use one of "
-                                  + VideoWriter.Options.presets.joined(separator: ", ") + ")")
-        }
-    }
 
     func run() throws {
         try out.checkWritable(input: input)
@@ -70,7 +58,7 @@ struct Expand: ParsableCommand {
         let writer = try VideoWriter(
             url: out.url, width: header.width, height: header.height,
             frameRate: Rational(num: header.frameRate.num, den: header.frameRate.den),
-            options: .init(crf: crf, preset: preset), audio: audio)
+            options: x264.writerOptions, audio: audio)
         let bar = ProgressBar(label: "expand", quiet: out.quiet)
         expander.progress = { bar.update(done: $0, total: $1) }
         let result = try expander.expand(source, path: input, into: writer)

@@ -20,12 +20,7 @@ struct Reencode: ParsableCommand {
 
     @OptionGroup var out: OutputOptions
 
-    @Option(name: .long, help: ArgumentHelp("x264 constant rate factor, 0 (lossless in YUV) to 51.", valueName: "n"))
-    var crf = 18
-
-    @Option(name: .long, help: ArgumentHelp(
-        "x264 preset: \(VideoWriter.Options.presets.joined(separator: ", ")).", valueName: "name"))
-    var preset = "medium"
+    @OptionGroup var x264: X264Options
 
     struct Summary: Encodable {
         var input: String
@@ -41,13 +36,6 @@ struct Reencode: ParsableCommand {
         var seconds: Double
     }
 
-    func validate() throws {
-        guard (0...51).contains(crf) else { throw ValidationError("--crf must be within 0...51 (got \(crf))") }
-        guard VideoWriter.Options.presets.contains(preset) else {
-            throw ValidationError("unknown --preset '\(preset)' (use one of "
-                                  + VideoWriter.Options.presets.joined(separator: ", ") + ")")
-        }
-    }
 
     func run() throws {
         try out.checkWritable(input: input)
@@ -57,7 +45,7 @@ struct Reencode: ParsableCommand {
         guard var frame = try reader.nextFrame() else { throw CodecError.noFrames(path: input) }
         let width = frame.width, height = frame.height
         let writer = try VideoWriter(url: out.url, width: width, height: height, frameRate: info.frameRate,
-                                     options: .init(crf: crf, preset: preset))
+                                     options: x264.writerOptions)
         let bar = ProgressBar(label: "reencode", quiet: out.quiet)
         var count = 0
         while true {
@@ -76,7 +64,7 @@ struct Reencode: ParsableCommand {
         let bytes = try out.url.resourceValues(forKeys: [.fileSizeKey]).fileSize ?? 0
         let rate = info.frameRate.reduced
         let summary = Summary(
-            input: input, output: out.output, crf: crf, preset: preset, frames: count, width: width,
+            input: input, output: out.output, crf: x264.crf, preset: x264.preset, frames: count, width: width,
             height: height, frameRate: "\(rate.num)/\(rate.den)", bytes: bytes,
             bitsPerPixel: Double(bytes * 8) / Double(width * height * count),
             seconds: Date().timeIntervalSince(start))
