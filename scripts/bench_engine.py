@@ -64,7 +64,7 @@ def main():
     ap.add_argument("--vtkc", default=os.path.join(ROOT, ".build", "release", "vtkc"))
     ap.add_argument("--weights", default=None, help="float32 safetensors (made when absent)")
     ap.add_argument("--int8", action="store_true",
-                    help="also time loading the same weights as int8 shards (HELPERS.md format)")
+                    help="also run the same weights as int8 shards (the shipped model's format)")
     args = ap.parse_args()
 
     cfg = CONFIGS[args.config]
@@ -92,13 +92,20 @@ def main():
     save_file({"clip": clip.permute(0, 2, 3, 4, 1).contiguous(), "latents": latents.contiguous(),
                "reconstruction": recon.permute(0, 2, 3, 4, 1).contiguous()}, reference)
 
-    # Rounds alternate PyTorch and a fresh `vtkc bench` process (which itself alternates its
+    # Rounds alternate PyTorch and fresh `vtkc bench` processes (which themselves alternate the
     # sgemm baseline with the engine), so all see the same machine load; best of the rounds.
     cmd = [args.vtkc, "bench", "--model", weights, "--reference", reference,
            "--threads", str(args.threads), "--repeats", "1", "--json"]
-    print("$ " + " ".join(cmd), flush=True)
+    commands = {"float32": cmd}
+    if args.int8:
+        shards = weights.replace(".safetensors", "-int8")
+        if not os.path.isdir(shards):
+            write_int8_shards(weights, shards)
+        commands["int8"] = [*cmd[:3], shards, *cmd[4:]]
+    for command in commands.values():
+        print("$ " + " ".join(command), flush=True)
     enc_s = dec_s = float("inf")
-    swift = {}
+    results: dict[str, dict] = {name: {} for name in commands}
     for round_ in range(args.repeats):
         with torch.inference_mode():
             start = time.perf_counter()
@@ -107,35 +114,34 @@ def main():
             start = time.perf_counter()
             model.decode(latents)
             dec_s = min(dec_s, time.perf_counter() - start)
-        proc = subprocess.run(cmd, capture_output=True, text=True)
-        if proc.returncode != 0:
-            sys.exit(f"vtkc bench failed ({proc.returncode}): {proc.stderr.strip()}")
-        if round_ == args.repeats - 1:
-            sys.stdout.write("".join(l + "\n" for l in proc.stdout.splitlines()
-                                     if not l.startswith("JSON ")))
-        got = json.loads(next(l[5:] for l in proc.stdout.splitlines() if l.startswith("JSON ")))
-        for key, value in got.items():
-            keep_max = key.endswith("gflops") or key.startswith("peak") or "diff" in key
-            if key not in swift:
-                swift[key] = value
-            else:
-                swift[key] = max(swift[key], value) if keep_max else min(swift[key], value)
+        for name, command in commands.items():
+            proc = subprocess.run(command, capture_output=True, text=True)
+            if proc.returncode != 0:
+                sys.exit(f"vtkc bench failed ({proc.returncode}): {proc.stderr.strip()}")
+            if round_ == args.repeats - 1 and name == "float32":
+                sys.stdout.write("".join(l + "\n" for l in proc.stdout.splitlines()
+                                         if not l.startswith("JSON ")))
+            got = json.loads(next(l[5:] for l in proc.stdout.splitlines() if l.startswith("JSON ")))
+            best = results[name]
+            for key, value in got.items():
+                keep_max = key.endswith("gflops") or key.startswith("peak") or "diff" in key
+                if key not in best:
+                    best[key] = value
+                else:
+                    best[key] = max(best[key], value) if keep_max else min(best[key], value)
+    swift = results["float32"]
     for name in ("encode", "decode"):                      # ratios of the best figures
         swift[f"{name}_vs_sgemm_floor"] = swift[f"{name}_s"] / swift[f"{name}_floor_s"]
         swift[f"{name}_gflops"] = swift[f"{name}_flop"] / swift[f"{name}_s"] / 1e9
     print(f"PyTorch {torch.__version__} eager float32, {args.threads} threads: "
           f"encode {enc_s:.3f} s, decode {dec_s:.3f} s per clip (best of {args.repeats})")
-
     if args.int8:
-        shards = weights.replace(".safetensors", "-int8")
-        if not os.path.isdir(shards):
-            write_int8_shards(weights, shards)
-        cmd8 = [args.vtkc, "bench", "--model", shards, "--reference", reference,
-                "--threads", str(args.threads), "--repeats", "1"]
-        print("$ " + " ".join(cmd8), flush=True)
-        out = subprocess.run(cmd8, capture_output=True, text=True).stdout
-        sys.stdout.write("".join(l + "\n" for l in out.splitlines()
-                                 if l.startswith(("load", "latents", "reconstruction", "peak"))))
+        q = results["int8"]
+        print(f"int8 shards (expanded per block while running): load {q['load_s']:.3f} s, encode "
+              f"{q['encode_s']:.3f} s, decode {q['decode_s']:.3f} s per clip, peak RSS "
+              f"{q['peak_rss_mib']:.0f} MiB; max |int8 - float32 PyTorch| latents "
+              f"{q.get('latents_max_abs_diff', float('nan')):.3g}, reconstruction "
+              f"{q.get('reconstruction_max_abs_diff', float('nan')):.3g} (quantization, not error)")
 
     diff = max(swift.get("latents_max_abs_diff", 0), swift.get("reconstruction_max_abs_diff", 0))
     rows = [
@@ -151,6 +157,16 @@ def main():
         ("peak RSS GiB", f"{swift['peak_rss_mib'] / 1024:.2f}", swift["peak_rss_mib"] / 1024, 1.5),
         ("max |Swift - PyTorch|", f"{diff:.2e}", diff, 1e-3),
     ]
+    if args.int8:
+        q = results["int8"]
+        rows += [
+            ("int8 load s", f"{q['load_s']:.3f}", q["load_s"], 0.3),
+            ("int8 peak RSS GiB", f"{q['peak_rss_mib'] / 1024:.2f}", q["peak_rss_mib"] / 1024, 1.5),
+            ("int8 / float32 encode s", f"{q['encode_s']:.3f} / {swift['encode_s']:.3f}",
+             q["encode_s"] / swift["encode_s"], 1.05),
+            ("int8 / float32 decode s", f"{q['decode_s']:.3f} / {swift['decode_s']:.3f}",
+             q["decode_s"] / swift["decode_s"], 1.05),
+        ]
     print(f"\nsummary ({args.config}, {args.threads} threads, best of {args.repeats} rounds; sgemm "
           f"floor: encode {swift['encode_floor_s']:.3f} s, decode {swift['decode_floor_s']:.3f} s)")
     for name, shown, value, target in rows:

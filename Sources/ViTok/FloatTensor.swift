@@ -5,7 +5,7 @@ import Glibc
 #endif
 
 /// A read-only float32 tensor: either a view of an aligned F32 tensor in a mapped file, or
-/// memory owned here holding values converted from F16, BF16 or scaled I8.
+/// memory owned here holding values converted from F16, BF16 or expanded from int8.
 final class FloatTensor: @unchecked Sendable {
     let shape: [Int]
     let pointer: UnsafePointer<Float>
@@ -13,8 +13,8 @@ final class FloatTensor: @unchecked Sendable {
     private let owned: FloatStorage?
     private let mapping: MappedFile?
 
-    /// Converts or views `entry` (F32/F16/BF16) as float32.
-    init(_ entry: TensorEntry) {
+    /// Converts or views `entry` (F32/F16/BF16) as float32; throws when memory runs out.
+    init(_ entry: TensorEntry) throws {
         shape = entry.shape
         count = entry.count
         let source = entry.mapping.base.map { $0 + entry.offset }
@@ -24,7 +24,7 @@ final class FloatTensor: @unchecked Sendable {
             owned = nil
             return
         }
-        let storage = FloatStorage(count: count)
+        let storage = try FloatStorage(count: count)
         if let source {
             let (from, to, dtype) = (SharedPointer(source.assumingMemoryBound(to: UInt8.self)),
                                      SharedPointer(storage.pointer), entry.dtype)
@@ -38,23 +38,12 @@ final class FloatTensor: @unchecked Sendable {
         mapping = nil
     }
 
-    /// Dequantizes an I8 (rows, cols) matrix `entry` with one float scale per row.
-    init(int8 entry: TensorEntry, rowScales: FloatTensor) {
-        shape = entry.shape
-        count = entry.count
-        let storage = FloatStorage(count: count)
-        let rows = entry.shape[0], cols = count / max(rows, 1)
-        if let base = entry.mapping.base {
-            let q = SharedPointer((base + entry.offset).assumingMemoryBound(to: Int8.self))
-            let (out, scales) = (SharedPointer(storage.pointer), SharedPointer(rowScales.pointer))
-            Self.inChunks(rows, grain: max(1, (1 << 16) / max(cols, 1))) { range in
-                for row in range {
-                    let scale = scales.base[row]
-                    let src = q.base + row * cols, dst = out.base + row * cols
-                    for i in 0..<cols { dst[i] = Float(src[i]) * scale }
-                }
-            }
-        }
+    /// Expands int8 rows to owned float32 values (for the small matrices outside the blocks).
+    init(expanding matrix: Int8Rows) throws {
+        shape = [matrix.rows, matrix.columns]
+        count = matrix.count
+        let storage = try FloatStorage(count: count)
+        Int8Rows.expand([(matrix, storage.pointer)], threads: ProcessInfo.processInfo.activeProcessorCount)
         owned = storage
         pointer = UnsafePointer(storage.pointer)
         mapping = nil
@@ -74,11 +63,12 @@ final class FloatStorage: @unchecked Sendable {
     let pointer: UnsafeMutablePointer<Float>
     private let bytes: Int
 
-    init(count: Int) {
+    init(count: Int) throws {
         bytes = max(count, 1) * MemoryLayout<Float>.size
         let mapped = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
         guard let mapped, mapped != UnsafeMutableRawPointer(bitPattern: -1) else {
-            fatalError("out of memory allocating \(bytes) bytes of weights")
+            throw ViTokError(.outOfMemory, file: nil,
+                             "cannot allocate \(bytes) bytes for converted weights")
         }
         #if os(Linux)
         if bytes >= 1 << 21 { madvise(mapped, bytes, MADV_HUGEPAGE) }

@@ -2,17 +2,30 @@ import Foundation
 
 /// A PyTorch `nn.Linear`: weight (out, in), optional bias (out).
 struct Linear: Sendable {
-    let weight: FloatTensor
+    private(set) var weight: LinearWeight
     let bias: FloatTensor?
     let inFeatures: Int
     let outFeatures: Int
 
+    /// Loads `<prefix>.weight` and `<prefix>.bias`. With `keepInt8`, int8 weights stay
+    /// compressed and must be expanded (`expanded(into:)`) before use; otherwise they are
+    /// expanded now.
     init(_ store: WeightStore, _ prefix: String, in inFeatures: Int, out outFeatures: Int,
-         bias hasBias: Bool = true) throws {
+         bias hasBias: Bool = true, keepInt8: Bool = false) throws {
         self.inFeatures = inFeatures
         self.outFeatures = outFeatures
-        weight = try store.take(prefix + ".weight", shape: [outFeatures, inFeatures])
+        let name = prefix + ".weight", shape = [outFeatures, inFeatures]
+        weight = keepInt8 ? try store.takeMatrix(name, shape: shape)
+                          : .float(try store.take(name, shape: shape))
         bias = hasBias ? try store.take(prefix + ".bias", shape: [outFeatures]) : nil
+    }
+
+    /// This layer reading its weight from `memory`, where the caller has expanded (or will
+    /// expand, before use) the int8 rows.
+    func expanded(into memory: UnsafeMutablePointer<Float>) -> Linear {
+        var copy = self
+        copy.weight = .expanded(SharedPointer(memory))
+        return copy
     }
 
     /// out (rows x outFeatures) = x W^T + b; with `accumulate`, out += x W^T + b. Runs on the

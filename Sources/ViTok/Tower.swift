@@ -21,8 +21,13 @@ struct Tower: Sendable {
     }
 
     func workspace(clips: Int, threads: Int) -> Workspace {
-        Workspace(rows: clips * tokens, width: width, hidden: hidden, tokens: tokens,
-                  workers: threads)
+        Workspace(workspaceShape(clips: clips, threads: threads))
+    }
+
+    /// What a workspace for `clips` clips on `threads` workers must hold.
+    func workspaceShape(clips: Int, threads: Int) -> Workspace.Shape {
+        Workspace.Shape(rows: clips * tokens, width: width, hidden: hidden, tokens: tokens,
+                        workers: threads, weightValues: blocks.map(\.int8Values).max() ?? 0)
     }
 
     /// Runs all blocks on `ws.x` and leaves the final LayerNorm's output in `ws.normed`.

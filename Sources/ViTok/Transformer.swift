@@ -1,19 +1,30 @@
 import COpenBLAS
 import Foundation
 
-/// Scratch memory for one batch of clips going through a tower: activations of `rows` tokens
-/// and one attention score tile per worker.
+/// Scratch memory for one batch of clips going through a tower: activations of `rows` tokens,
+/// one attention score tile per worker, and room for one block's int8 weights expanded to
+/// float32 (`weightValues` floats; none for a float model).
 final class Workspace {
     let rows: Int
     let x, normed, qkv, attention, gate, up: UnsafeMutablePointer<Float>
     let scores, sums: UnsafeMutablePointer<Float>
+    let expandedWeights: UnsafeMutablePointer<Float>
     let workers: Int
+    let shape: Shape
+
+    /// The sizes a workspace is made for; equal shapes can share one.
+    struct Shape: Equatable {
+        var rows, width, hidden, tokens, workers, weightValues: Int
+    }
 
     /// Query rows per attention tile: large enough for efficient sgemm, small enough that a
     /// tile of scores (256 x L floats) stays in the L2 cache for L = 1024.
     static let queryTile = 256
 
-    init(rows: Int, width: Int, hidden: Int, tokens: Int, workers: Int) {
+    init(_ shape: Shape) {
+        self.shape = shape
+        let (rows, width, hidden, tokens, workers) = (shape.rows, shape.width, shape.hidden,
+                                                      shape.tokens, shape.workers)
         self.rows = rows
         self.workers = workers
         x = .allocate(capacity: rows * width)
@@ -24,17 +35,20 @@ final class Workspace {
         up = .allocate(capacity: rows * hidden)
         scores = .allocate(capacity: workers * min(Self.queryTile, tokens) * tokens)
         sums = .allocate(capacity: workers * Self.queryTile)
+        expandedWeights = .allocate(capacity: max(1, shape.weightValues))
     }
 
     deinit {
-        for buffer in [x, normed, qkv, attention, gate, up, scores, sums] { buffer.deallocate() }
+        for buffer in [x, normed, qkv, attention, gate, up, scores, sums, expandedWeights] {
+            buffer.deallocate()
+        }
     }
 }
 
 /// One pre-norm transformer block: x += Attn(LN1 x); x += SwiGLU(LN2 x).
 struct TransformerBlock: Sendable {
     let norm1, norm2: LayerNormWeights
-    let qkv, proj, fc1, fc2, fc3: Linear
+    private(set) var qkv, proj, fc1, fc2, fc3: Linear
     let width, heads, hidden: Int
 
     init(_ store: WeightStore, _ prefix: String, width: Int, heads: Int, hidden: Int) throws {
@@ -42,12 +56,40 @@ struct TransformerBlock: Sendable {
         self.heads = heads
         self.hidden = hidden
         norm1 = try LayerNormWeights(store, prefix + ".norm1", width: width)
-        qkv = try Linear(store, prefix + ".attn.qkv", in: width, out: 3 * width, bias: false)
-        proj = try Linear(store, prefix + ".attn.proj", in: width, out: width)
+        qkv = try Linear(store, prefix + ".attn.qkv", in: width, out: 3 * width, bias: false,
+                         keepInt8: true)
+        proj = try Linear(store, prefix + ".attn.proj", in: width, out: width, keepInt8: true)
         norm2 = try LayerNormWeights(store, prefix + ".norm2", width: width)
-        fc1 = try Linear(store, prefix + ".mlp.fc1", in: width, out: hidden)
-        fc2 = try Linear(store, prefix + ".mlp.fc2", in: width, out: hidden)
-        fc3 = try Linear(store, prefix + ".mlp.fc3", in: hidden, out: width)
+        fc1 = try Linear(store, prefix + ".mlp.fc1", in: width, out: hidden, keepInt8: true)
+        fc2 = try Linear(store, prefix + ".mlp.fc2", in: width, out: hidden, keepInt8: true)
+        fc3 = try Linear(store, prefix + ".mlp.fc3", in: hidden, out: width, keepInt8: true)
+    }
+
+    /// Floats of this block's weights that are stored as int8 (0 for a float block).
+    var int8Values: Int {
+        [qkv, proj, fc1, fc2, fc3].reduce(0) { $0 + ($1.weight.int8Rows?.count ?? 0) }
+    }
+
+    /// This block with its int8 weights expanded to float32 into `ws.expandedWeights` (all
+    /// rows split over `threads` workers); `self` when every weight is float already.
+    func expanded(_ ws: Workspace, threads: Int) -> TransformerBlock {
+        var copy = self
+        var parts: [(Int8Rows, UnsafeMutablePointer<Float>)] = []
+        var next = ws.expandedWeights
+        func expand(_ layer: inout Linear) {
+            guard let matrix = layer.weight.int8Rows else { return }
+            parts.append((matrix, next))
+            layer = layer.expanded(into: next)
+            next += matrix.count
+        }
+        expand(&copy.qkv)
+        expand(&copy.proj)
+        expand(&copy.fc1)
+        expand(&copy.fc2)
+        expand(&copy.fc3)
+        if parts.isEmpty { return self }
+        Int8Rows.expand(parts, threads: threads)
+        return copy
     }
 
     /// Runs the block in place on `ws.x` (clips x tokens rows). Everything but attention is
@@ -55,7 +97,7 @@ struct TransformerBlock: Sendable {
     /// single-threaded OpenBLAS inside each.
     func apply(_ ws: Workspace, clips: Int, tokens: Int, rope: RopeTable, threads: Int) {
         let rows = clips * tokens
-        let block = self
+        let block = expanded(ws, threads: threads)
         let (x, normed, qkvBuffer) = (SharedPointer(ws.x), SharedPointer(ws.normed),
                                       SharedPointer(ws.qkv))
         let (attention, gate, up) = (SharedPointer(ws.attention), SharedPointer(ws.gate),

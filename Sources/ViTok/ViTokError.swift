@@ -23,6 +23,8 @@ public struct ViTokError: LocalizedError, Equatable, Sendable {
         case shapeMismatch
         /// Two shards hold the same tensor.
         case duplicateTensor
+        /// Memory for converted weights could not be allocated.
+        case outOfMemory
     }
 
     /// The class of problem.

@@ -73,6 +73,16 @@ final class WeightStore {
     /// The float32 values of tensor `name`, which must have exactly `shape`. A 2-D weight
     /// stored as I8 is dequantized with its companion `<name>_scale` (one scale per row).
     func take(_ name: String, shape: [Int]) throws -> FloatTensor {
+        switch try takeMatrix(name, shape: shape) {
+        case .int8(let rows): return try FloatTensor(expanding: rows)
+        case .float(let tensor): return tensor
+        case .expanded: preconditionFailure("takeMatrix never returns expanded weights")
+        }
+    }
+
+    /// Tensor `name` of exactly `shape` as a Linear weight: float32 (viewed or converted), or
+    /// for I8 storage the int8 rows and their `<name>_scale`, left compressed.
+    func takeMatrix(_ name: String, shape: [Int]) throws -> LinearWeight {
         guard let entry = entries[name] else {
             throw ViTokError(.missingTensor, file: files.first, tensor: name,
                              "missing (expected shape \(shape))")
@@ -82,7 +92,7 @@ final class WeightStore {
                              "shape \(entry.shape), expected \(shape)")
         }
         taken.insert(name)
-        guard entry.dtype == .i8 else { return FloatTensor(entry) }
+        guard entry.dtype == .i8 else { return .float(try FloatTensor(entry)) }
         guard shape.count == 2, name.hasSuffix(".weight") else {
             throw ViTokError(.unsupportedDtype, file: entry.url, tensor: name,
                              "I8 is only allowed for Linear weights (with a weight_scale)")
@@ -93,7 +103,7 @@ final class WeightStore {
                              "I8 weight '\(name)' needs a float scale tensor of shape [\(shape[0])]")
         }
         let scales = try take(scaleName, shape: [shape[0]])
-        return FloatTensor(int8: entry, rowScales: scales)
+        return .int8(Int8Rows(entry, rowScales: scales))
     }
 
     /// Throws when the file holds tensors that no `take` asked for.

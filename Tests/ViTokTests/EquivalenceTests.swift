@@ -89,4 +89,40 @@ final class EquivalenceTests: XCTestCase {
         }
         XCTAssertEqual(back, clip)
     }
+
+    /// The int8 model keeps its block weights compressed and expands them per block into a
+    /// workspace; that must give exactly the floats of expanding at load (the F32 rewrite),
+    /// so the outputs are bit-identical, also when workspaces are reused across calls of
+    /// different batch sizes.
+    func testInt8ExpansionEqualsFloat32Rewrite() throws {
+        let int8 = try ViTokModel.load(Fixtures.int8Model)
+        let float32 = try ViTokModel.load(convertGoldenModel(to: "F32", in: temporaryDirectory(self)))
+        let clips = syntheticClips(int8.config, count: 2, seed: 9)
+        for model in [int8, float32] { model.threads = 2 }
+        let latents = int8.encode(clips, count: 2)
+        XCTAssertEqual(latents, float32.encode(clips, count: 2))
+        let pixels = int8.decode(latents, count: 2)
+        XCTAssertEqual(pixels, float32.decode(latents, count: 2))
+        let first = Array(clips[..<int8.config.clipValues])
+        XCTAssertEqual(int8.encode(first, count: 1), float32.encode(first, count: 1))
+        XCTAssertEqual(int8.encode(clips, count: 2), latents, "a reused workspace changes nothing")
+        XCTAssertEqual(int8.decode(latents, count: 2), pixels)
+    }
+
+    /// Every int8 block weight of the golden model stays int8 after loading.
+    func testInt8BlockWeightsStayCompressed() throws {
+        let store = try WeightStore(url: Fixtures.int8Model)
+        let block = try TransformerBlock(store, "encoder.blocks.0", width: 128, heads: 2, hidden: 64)
+        XCTAssertEqual(block.int8Values, 4 * 128 * 128 + 3 * 128 * 64)
+        let ws = Workspace(Workspace.Shape(rows: 64, width: 128, hidden: 64, tokens: 64, workers: 2,
+                                           weightValues: block.int8Values))
+        let expanded = block.expanded(ws, threads: 2)
+        XCTAssertEqual(expanded.int8Values, 0)
+        let direct = try WeightStore(url: Fixtures.int8Model).take("encoder.blocks.0.mlp.fc3.weight",
+                                                                     shape: [128, 64])
+        let offset = 3 * 128 * 128 + 128 * 128 + 2 * 64 * 128
+        XCTAssertEqual(Array(UnsafeBufferPointer(start: ws.expandedWeights + offset, count: 128 * 64)),
+                       Array(UnsafeBufferPointer(start: direct.pointer, count: direct.count)))
+    }
 }
+
