@@ -35,6 +35,9 @@ let package = Package(
         .systemLibrary(
             name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(
+            name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]),
 
         // Libraries, one concern each.
         .target(name: "VideoIO", dependencies: ["CFFmpeg"], swiftSettings: cpuFlags),
@@ -43,7 +46,7 @@ let package = Package(
         .target(name: "VTKFormat", swiftSettings: cpuFlags),
         .target(name: "Metrics", dependencies: ["COpenBLAS", "SafeTensors", "VideoIO"],
                 swiftSettings: cpuFlags),
-        .target(name: "Codec", dependencies: ["VideoIO", "ViTok", "VTKFormat"],
+        .target(name: "Codec", dependencies: ["CCrypto", "VideoIO", "ViTok", "VTKFormat"],
                 swiftSettings: cpuFlags),
 
         // The thin command-line front end.

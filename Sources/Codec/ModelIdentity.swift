@@ -11,7 +11,7 @@ public struct ModelIdentity: Sendable, Equatable {
     /// Hashes the model's weight files (in load order).
     public init(_ model: LatentModel) throws {
         name = model.name
-        sha256 = try SHA256.hash(files: model.weightFiles)
+        sha256 = try WeightDigest.sha256(files: model.weightFiles)
         configJSON = model.config.jsonString()
     }
 

@@ -1,8 +1,8 @@
-// SHA-256 as specified in FIPS 180-4, section 6.2. Used to identify model weights in .vtk
-// headers; streaming, so multi-gigabyte weight shards hash with bounded memory.
+// SHA-256 as specified in FIPS 180-4, section 6.2: the portable reference for the digests in
+// .vtk headers (Codec's WeightDigest hashes weight files with libcrypto and is tested against it).
 import Foundation
 
-/// SHA-256 (FIPS 180-4). Use the one-shot `hash(_:)`, `hash(files:)`, or an incremental
+/// SHA-256 (FIPS 180-4). Use the one-shot `hash(_:)` or an incremental
 /// instance: `var h = SHA256(); h.update(bytes); let digest = h.finalize()`.
 public struct SHA256: Sendable {
     private static let k: [UInt32] = [
@@ -68,28 +68,6 @@ public struct SHA256: Sendable {
     public static func hash<C: Collection>(_ bytes: C) -> [UInt8] where C.Element == UInt8 {
         var hasher = SHA256()
         hasher.update(bytes)
-        return hasher.finalize()
-    }
-
-    /// The digest of the concatenation of `files`, in the given order, read in 1 MiB chunks.
-    /// Throws `VTKFormatError` (kind `.io`) naming the file that could not be read.
-    public static func hash(files: [URL]) throws -> [UInt8] {
-        var hasher = SHA256()
-        for url in files {
-            let handle: FileHandle
-            do { handle = try FileHandle(forReadingFrom: url) } catch {
-                throw VTKFormatError(file: url.lastPathComponent, kind: .io, message: "cannot open for hashing (\(error.localizedDescription))")
-            }
-            defer { try? handle.close() }
-            while true {
-                let chunk: Data?
-                do { chunk = try handle.read(upToCount: 1 << 20) } catch {
-                    throw VTKFormatError(file: url.lastPathComponent, kind: .io, message: "read failed while hashing (\(error.localizedDescription))")
-                }
-                guard let chunk, !chunk.isEmpty else { break }
-                hasher.update(chunk)
-            }
-        }
         return hasher.finalize()
     }
 

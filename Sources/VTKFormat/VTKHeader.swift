@@ -91,7 +91,7 @@ public enum VTKLatentEncoding: Sendable, Hashable, CustomStringConvertible {
 public struct VTKHeader: Sendable, Equatable {
     /// Model name (e.g. "vitok-sb4x8"), at most 4096 UTF-8 bytes.
     public var modelName: String
-    /// SHA-256 of the model's weight files (`SHA256.hash(files:)`, in load order): 32 bytes.
+    /// SHA-256 of the model's weight files (of their concatenation in load order; Codec's `WeightDigest`): 32 bytes.
     public var modelSHA256: [UInt8]
     /// The model's `vitok_config` JSON, verbatim (at most 1 MiB).
     public var modelConfigJSON: String

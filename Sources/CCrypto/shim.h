@@ -1,0 +1,3 @@
+// OpenSSL's libcrypto, used only for SHA-256 of model weight files (it picks the SHA-NI or
+// AVX2 code path at run time: ~1.5 GB/s here against ~0.2 GB/s for portable code).
+#include <openssl/evp.h>

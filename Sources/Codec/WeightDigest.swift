@@ -1,0 +1,47 @@
+import CCrypto
+import Foundation
+import VTKFormat
+
+/// SHA-256 of a model's weight files, the identity a .vtk header records. The files are
+/// hashed as one message (their concatenation, in load order), exactly what
+/// `VTKFormat.SHA256` computes, through OpenSSL's libcrypto, which uses the CPU's SHA
+/// instructions where present: the 124 MiB default model takes ~0.08 s instead of ~0.6 s,
+/// a cost every compress and expand pays.
+public enum WeightDigest {
+    /// The digest of the concatenation of `files`. Throws `VTKFormatError` (kind `.io`)
+    /// naming a file that cannot be read.
+    public static func sha256(files: [URL]) throws -> [UInt8] {
+        guard let context = EVP_MD_CTX_new() else {
+            throw VTKFormatError(file: "weights", kind: .io, message: "cannot create a SHA-256 context")
+        }
+        defer { EVP_MD_CTX_free(context) }
+        guard EVP_DigestInit_ex(context, EVP_sha256(), nil) == 1 else {
+            throw VTKFormatError(file: "weights", kind: .io, message: "libcrypto has no SHA-256")
+        }
+        let chunk = 1 << 22
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: chunk, alignment: 64)
+        defer { buffer.deallocate() }
+        for url in files {
+            let fd = open(url.path, O_RDONLY)
+            guard fd >= 0 else {
+                throw VTKFormatError(file: url.lastPathComponent, kind: .io,
+                                     message: "cannot open for hashing (\(String(cString: strerror(errno))))")
+            }
+            defer { close(fd) }
+            while true {
+                let got = read(fd, buffer, chunk)
+                if got < 0 && errno == EINTR { continue }
+                guard got >= 0 else {
+                    throw VTKFormatError(file: url.lastPathComponent, kind: .io,
+                                         message: "read failed while hashing (\(String(cString: strerror(errno))))")
+                }
+                if got == 0 { break }
+                EVP_DigestUpdate(context, buffer, got)
+            }
+        }
+        var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var length: UInt32 = 0
+        EVP_DigestFinal_ex(context, &digest, &length)
+        return Array(digest.prefix(Int(length)))
+    }
+}
