@@ -164,12 +164,19 @@ struct Bench: ParsableCommand {
         return Double(zip(a, b).reduce(Float(0)) { max($0, abs($1.0 - $1.1)) })
     }
 
+    /// Peak resident memory of this process. On Linux this is VmHWM of /proc/self/status:
+    /// getrusage's ru_maxrss survives exec, so a child of a large process (the Python
+    /// benchmark script with PyTorch loaded) would report its parent's peak.
     private func peakResidentMiB() -> Double {
-        var usage = rusage()
         #if os(Linux)
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        return Double(usage.ru_maxrss) / 1024             // KiB on Linux
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            let kib = line.split(separator: " ").compactMap { Double($0) }.first ?? .nan
+            return kib / 1024
+        }
+        return .nan
         #else
+        var usage = rusage()
         getrusage(RUSAGE_SELF, &usage)
         return Double(usage.ru_maxrss) / 1024 / 1024      // bytes on Darwin
         #endif
