@@ -6,15 +6,16 @@ the entropy-coder baseline measurement.
 Commands:
   vtk_reference.py fixtures DIR
       Writes the cross-implementation fixtures Tests/VTKFormatTests/Fixtures/ uses:
-      ref-f16.vtk, ref-q6.vtk (+ .input.f32 latents fed to the writer, .decoded.f32 what a
-      reader must return). Command used: python scripts/vtk_reference.py fixtures Tests/VTKFormatTests/Fixtures
+      ref-f16.vtk, ref-q6.vtk, ref-q5-temporal.vtk (coder scheme 2, stride 2) (+ .input.f32
+      latents fed to the writer, .decoded.f32 what a reader must return). Command used: python scripts/vtk_reference.py fixtures Tests/VTKFormatTests/Fixtures
   vtk_reference.py dump FILE.vtk
       Prints the header and per-record sizes, decoding (and so CRC-checking) every group.
-  vtk_reference.py baseline FILE.vtk|Z.npy [--bits N ...] [--groups K]
+  vtk_reference.py baseline FILE.vtk|Z.npy [--bits N ...] [--groups K] [--stride S]
       For each N: quantizes each group per channel exactly as the format does, codes it with
-      the scheme-1 range coder, and prints bits/symbol against the per-group, per-channel
-      order-0 empirical entropy, zstd -19 on the raw symbols (token-major and channel-planar),
-      and the ideal cost of the same coder with the previous token's symbol as extra context.
+      the scheme-1 range coder and the scheme-2 coder (temporal residuals, stride S tokens,
+      default 256 = one time step of S-B/4x8), and prints bits/symbol against the per-group,
+      per-channel order-0 empirical entropy and zstd -19 on the raw symbols (token-major and
+      channel-planar). Both coders' outputs are decoded back and checked.
 """
 import math
 import struct
@@ -27,7 +28,7 @@ MAGIC = bytes([0x89, 0x56, 0x54, 0x4B, 0x0D, 0x0A, 0x1A, 0x0A])
 GROUP, AUDIO, END = 1, 2, 3
 
 
-# ---------------------------------------------------------------- range coder (scheme 1)
+# ---------------------------------------------------------------- range coder (schemes 1, 2)
 class Ctx:
     __slots__ = ("fast", "slow")
 
@@ -109,27 +110,52 @@ class Decoder:
         return b
 
 
-def code_symbols(symbols, bits, channels):
-    ctxs = [[Ctx() for _ in range(1 << bits)] for _ in range(channels)]
+def residual(value, previous, bits):
+    """Scheme 2: value - previous wrapped into [-2^(bits-1), 2^(bits-1)), then zigzagged."""
+    m = 1 << bits
+    d = (value - previous) & (m - 1)
+    if d >= m >> 1:
+        d -= m
+    return 2 * d if d >= 0 else -2 * d - 1
+
+
+def unresidual(coded, previous, bits):
+    d = coded >> 1 if coded % 2 == 0 else -((coded + 1) >> 1)
+    return (previous + d) & ((1 << bits) - 1)
+
+
+def _tree_set(ctxs, i, channels, tokens, stride):
+    """(trees, predicted) for value i: per-channel trees, a second set for predicted tokens."""
+    token = i // channels % tokens
+    predicted = stride > 0 and token >= stride
+    return ctxs[(channels if predicted else 0) + i % channels], predicted
+
+
+def code_symbols(symbols, bits, channels, tokens=1, stride=0):
+    ctxs = [[Ctx() for _ in range(1 << bits)] for _ in range((2 if stride else 1) * channels)]
     enc = Encoder()
     for i, q in enumerate(symbols):
-        tree, node = ctxs[i % channels], 1
+        tree, predicted = _tree_set(ctxs, i, channels, tokens, stride)
+        q = residual(int(q), int(symbols[i - stride * channels]), bits) if predicted else int(q)
+        node = 1
         for s in range(bits - 1, -1, -1):
-            b = (int(q) >> s) & 1
+            b = (q >> s) & 1
             enc.bit(b, tree[node])
             node = 2 * node + b
     return enc.finish()
 
 
-def decode_symbols(data, count, bits, channels):
-    ctxs = [[Ctx() for _ in range(1 << bits)] for _ in range(channels)]
+def decode_symbols(data, count, bits, channels, tokens=1, stride=0):
+    ctxs = [[Ctx() for _ in range(1 << bits)] for _ in range((2 if stride else 1) * channels)]
     dec = Decoder(data)
     out = np.zeros(count, dtype=np.int64)
     for i in range(count):
-        tree, node = ctxs[i % channels], 1
+        tree, predicted = _tree_set(ctxs, i, channels, tokens, stride)
+        node = 1
         for _ in range(bits):
             node = 2 * node + dec.bit(tree[node])
-        out[i] = node - (1 << bits)
+        q = node - (1 << bits)
+        out[i] = unresidual(q, int(out[i - stride * channels]), bits) if predicted else q
     if dec.pos != len(data):
         raise ValueError("coded stream has bytes left over")
     return out
@@ -176,7 +202,12 @@ def header_bytes(h):
     t = h["tiling"]
     p += struct.pack("<BIIIIII", t["mode"], t["tile_w"], t["tile_h"], t["overlap_x"], t["overlap_y"], t["columns"], t["rows"])
     p += struct.pack("<II", h["tokens"], h["channels"])
-    p += bytes([0, 0, 0]) if h["bits"] == 0 else bytes([1, h["bits"], 1])
+    if h["bits"] == 0:
+        p += bytes([0, 0, 0])
+    elif h.get("stride", 0):
+        p += bytes([1, h["bits"], 2]) + struct.pack("<I", h["stride"])
+    else:
+        p += bytes([1, h["bits"], 1])
     keys = sorted(h["metadata"], key=lambda k: k.encode("utf-8"))
     p += struct.pack("<I", len(keys)) + b"".join(pstring(k) + pstring(h["metadata"][k]) for k in keys)
     prefix = MAGIC + struct.pack("<HHI", 1, 0, len(p)) + p
@@ -189,7 +220,11 @@ def group_payload(h, index, values):
         return out + values.astype("<f2").tobytes()
     lo, hi, q = quantize(values, h["bits"], h["channels"])
     out += b"".join(struct.pack("<ff", a, b) for a, b in zip(lo, hi))
-    return out + code_symbols(q, h["bits"], h["channels"])
+    intra = code_symbols(q, h["bits"], h["channels"])
+    if not h.get("stride", 0):
+        return out + intra
+    temporal = code_symbols(q, h["bits"], h["channels"], h["tokens"], h["stride"])
+    return out + (bytes([1]) + temporal if len(temporal) < len(intra) else bytes([0]) + intra)
 
 
 def write_vtk(path, h, groups, audio=None):
@@ -222,6 +257,7 @@ class Reader:
         h["tokens"], h["channels"] = self.unpack("<II")
         kind, bits, scheme = self.unpack("<BBB")
         h["bits"] = bits if kind == 1 else 0
+        h["stride"] = self.unpack("<I")[0] if (kind, scheme) == (1, 2) else 0
         (n,) = self.unpack("<I")
         h["metadata"] = {self.string(): self.string() for _ in range(n)}
         assert self.pos == 16 + hlen, "header payload length mismatch"
@@ -265,7 +301,14 @@ class Reader:
                 continue
             c = h["channels"]
             lohi = np.frombuffer(payload[4:4 + 8 * c], dtype="<f4").reshape(c, 2)
-            q = decode_symbols(payload[4 + 8 * c:], n, h["bits"], c)
+            coded = payload[4 + 8 * c:]
+            stride = 0
+            if h["stride"]:
+                mode, coded = coded[0], coded[1:]
+                if mode not in (0, 1):
+                    raise ValueError(f"record at byte {pos}: prediction mode {mode}")
+                stride = h["stride"] if mode == 1 else 0
+            q = decode_symbols(coded, n, h["bits"], c, h["tokens"], stride)
             yield dequantize(q, lohi[:, 0], lohi[:, 1], h["bits"], c)
 
 
@@ -279,8 +322,8 @@ def fixtures(outdir):
     n = 2 * 8 * 4
     groups = [(rng.standard_normal(n) * np.tile([0.5, 1, 2, 0], n // 4) + np.tile([0, 1, -1, 3], n // 4)).astype(np.float32)
               for _ in range(2)]
-    for name, bits in [("ref-f16", 0), ("ref-q6", 6)]:
-        h = dict(base, bits=bits)
+    for name, bits, stride in [("ref-f16", 0, 0), ("ref-q6", 6, 0), ("ref-q5-temporal", 5, 2)]:
+        h = dict(base, bits=bits, stride=stride)
         write_vtk(f"{outdir}/{name}.vtk", h, groups, audio=b"\x01\x02opaque audio\xff")
         np.concatenate(groups).astype("<f4").tofile(f"{outdir}/{name}.input.f32")
         with open(f"{outdir}/{name}.vtk", "rb") as f:
@@ -308,28 +351,7 @@ def order0_bits(q, channels):
     return total
 
 
-def context_cost(q, bits, channels, tokens):
-    """Ideal adaptive code length (bits) of scheme 1 extended with the previous token's symbol:
-    contexts (channel, top 2 bits of the same channel's symbol at the previous token of the same
-    tile). Measures whether a scheme with that context would pay off."""
-    trees = {}
-    total = 0.0
-    per_tile = tokens * channels
-    for i, sym in enumerate(q):
-        k = i % channels
-        bucket = int(q[i - channels]) >> max(bits - 2, 0) if i % per_tile >= channels else 4
-        tree = trees.setdefault((k, bucket), [Ctx() for _ in range(1 << bits)])
-        node = 1
-        for s in range(bits - 1, -1, -1):
-            b = (int(sym) >> s) & 1
-            p0 = tree[node].p() / 4096.0
-            total -= math.log2(p0 if b == 0 else 1.0 - p0)
-            tree[node].update(b)
-            node = 2 * node + b
-    return total
-
-
-def baseline(path, bits_list, max_groups):
+def baseline(path, bits_list, max_groups, stride):
     import zstandard
 
     if path.endswith(".npy"):
@@ -343,7 +365,8 @@ def baseline(path, bits_list, max_groups):
         groups = list(r.groups())
     groups = groups[:max_groups]
     print(f"{path}: {len(groups)} groups of {groups[0].size} values, {channels} channels")
-    print("bits  coder b/sym  order0 b/sym  coder/order0  zstd-19 b/sym  zstd-19 planar b/sym  prev-ctx ideal b/sym")
+    print(f"scheme 2 stride: {stride} tokens")
+    print("bits  scheme1 b/sym  scheme2 b/sym  order0 b/sym  scheme1/order0  zstd-19 b/sym  zstd-19 planar b/sym")
     for bits in bits_list:
         n = coded = ent = zs = zp = pc = 0
         for g in groups:
@@ -357,9 +380,11 @@ def baseline(path, bits_list, max_groups):
             ent += order0_bits(q, channels)
             zs += 8 * len(cctx.compress(q.astype(dtype).tobytes()))
             zp += 8 * len(cctx.compress(q.reshape(-1, channels).T.astype(dtype).tobytes()))
-            pc += context_cost(q, bits, channels, tokens)
-        print(f"{bits:4d}  {coded / n:11.3f}  {ent / n:12.3f}  {coded / ent:12.3f}  {zs / n:13.3f}  {zp / n:20.3f}"
-              f"  {pc / n:20.3f}")
+            temporal = code_symbols(q, bits, channels, tokens, stride)
+            assert np.array_equal(decode_symbols(temporal, q.size, bits, channels, tokens, stride), q)
+            pc += 8 * len(temporal)
+        print(f"{bits:4d}  {coded / n:13.3f}  {pc / n:13.3f}  {ent / n:12.3f}  {coded / ent:14.3f}  {zs / n:13.3f}"
+              f"  {zp / n:20.3f}")
 
 
 def main(argv):
@@ -370,7 +395,8 @@ def main(argv):
     elif len(argv) >= 2 and argv[0] == "baseline":
         bits = [int(b) for i, b in enumerate(argv) if i > 0 and argv[i - 1] == "--bits"] or [4, 6, 8]
         groups = int(argv[argv.index("--groups") + 1]) if "--groups" in argv else 4
-        baseline(argv[1], bits, groups)
+        stride = int(argv[argv.index("--stride") + 1]) if "--stride" in argv else 256
+        baseline(argv[1], bits, groups, stride)
     else:
         print(__doc__)
         return 2

@@ -96,6 +96,7 @@ public final class Compressor {
             pixelAspect: VTKRational(num: aspect.num, den: aspect.den),
             groupLength: geometry.frames, tiling: layout.vtkTiling,
             tokensPerTile: geometry.tokens, latentChannels: geometry.channels,
-            encoding: encoding, metadata: metadata)
+            encoding: encoding, predictionStride: encoding == .float16 ? 0 : geometry.predictionStride,
+            metadata: metadata)
     }
 }

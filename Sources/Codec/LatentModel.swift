@@ -33,6 +33,9 @@ public struct ClipGeometry: Sendable, Equatable {
     /// Latent values per clip: tokens x channels.
     public var tokens: Int
     public var channels: Int
+    /// Tokens per latent time step (grid height x grid width): a token's predecessor at the
+    /// same position one time step earlier is this many tokens back.
+    public var tokensPerTimeStep: Int
 
     /// The geometry of `config`.
     public init(_ config: ViTokConfig) {
@@ -41,7 +44,12 @@ public struct ClipGeometry: Sendable, Equatable {
         tileWidth = config.clip[2]
         tokens = config.tokens
         channels = config.latentChannels
+        tokensPerTimeStep = config.grid[1] * config.grid[2]
     }
+
+    /// The quantized coder's prediction stride for this geometry: one time step, when the
+    /// clip has more than one (else 0, no prediction).
+    public var predictionStride: Int { tokensPerTimeStep < tokens ? tokensPerTimeStep : 0 }
 
     /// Floats in one clip.
     public var clipValues: Int { frames * tileHeight * tileWidth * 3 }

@@ -31,13 +31,25 @@ enum GroupCoding {
                 out.u16(half.bitPattern)
             }
         case .quantized(let bits):
-            let quantizer = LatentQuantizer(bits: bits, channels: header.latentChannels)
-            let ranges = quantizer.ranges(latents)
+            let plain = LatentQuantizer(bits: bits, channels: header.latentChannels)
+            let ranges = plain.ranges(latents)
             for r in ranges {
                 out.f32(r.lo)
                 out.f32(r.hi)
             }
-            out.raw(quantizer.encode(quantizer.quantize(latents, ranges: ranges)))
+            let symbols = plain.quantize(latents, ranges: ranges)
+            let intra = plain.encode(symbols)
+            guard header.predictionStride > 0 else {
+                out.raw(intra)
+                break
+            }
+            // Scheme 2: the group is coded both ways and keeps the shorter (mode byte first).
+            var temporal = plain
+            temporal.tokens = header.tokensPerTile
+            temporal.predictionStride = header.predictionStride
+            let predicted = temporal.encode(symbols)
+            out.u8(predicted.count < intra.count ? 1 : 0)
+            out.raw(predicted.count < intra.count ? predicted : intra)
         }
         return out.bytes
     }
@@ -77,8 +89,20 @@ enum GroupCoding {
                 }
                 ranges.append((lo, hi))
             }
+            var quantizer = LatentQuantizer(bits: bits, channels: channels)
+            if header.predictionStride > 0 {
+                let modeAt = r.fileOffset
+                switch try r.u8("prediction mode") {
+                case 0: break
+                case 1:
+                    quantizer.tokens = header.tokensPerTile
+                    quantizer.predictionStride = header.predictionStride
+                case let mode:
+                    throw VTKFormatError(file: file, kind: .malformed, location: location, offset: modeAt,
+                                         message: "prediction mode \(mode) is not 0 (intra) or 1 (temporal)")
+                }
+            }
             let codedAt = r.fileOffset
-            let quantizer = LatentQuantizer(bits: bits, channels: channels)
             guard let symbols = quantizer.decode(try r.take(r.remaining, "coded latents"), count: count) else {
                 throw VTKFormatError(file: file, kind: .malformed, location: location, offset: codedAt,
                                      message: "range-coded latents are malformed (wrong start byte, too short or too long)")
@@ -106,7 +130,7 @@ extension GroupCoding {
         switch header.encoding {
         case .float16: return (4 + 2 * n)...(4 + 2 * n)
         case .quantized(let bits):
-            let fixed = 4 + 8 * header.latentChannels
+            let fixed = 4 + 8 * header.latentChannels + (header.predictionStride > 0 ? 1 : 0)
             return (fixed + 5)...(fixed + 2 * n * bits + 5)
         }
     }

@@ -29,6 +29,9 @@ enum EncodingID {
     /// Scheme 1: per-channel affine quantization + binary-tree adaptive range coder with
     /// per-channel contexts (docs/FORMAT.md).
     static let rangeCoderScheme: UInt8 = 1
+    /// Scheme 2: scheme 1 on temporal residuals (each token's symbols against those one
+    /// latent time step earlier, `predictionStride` tokens back); a u32 stride follows.
+    static let temporalResidualScheme: UInt8 = 2
 }
 
 extension VTKHeader {
@@ -56,6 +59,9 @@ extension VTKHeader {
         switch encoding {
         case .float16:
             payload.raw([EncodingID.float16Kind, 0, 0])
+        case .quantized(let bits) where predictionStride > 0:
+            payload.raw([EncodingID.quantizedKind, UInt8(bits), EncodingID.temporalResidualScheme])
+            payload.u32(UInt32(predictionStride))
         case .quantized(let bits):
             payload.raw([EncodingID.quantizedKind, UInt8(bits), EncodingID.rangeCoderScheme])
         }
@@ -108,11 +114,16 @@ extension VTKHeader {
         let encodingAt = r.fileOffset
         let kind = try r.u8("latent encoding"), bits = try r.u8("quantizer bits"), scheme = try r.u8("coder scheme")
         let encoding: VTKLatentEncoding
+        var predictionStride = 0
         switch (kind, scheme) {
         case (EncodingID.float16Kind, 0) where bits == 0:
             encoding = .float16
         case (EncodingID.quantizedKind, EncodingID.rangeCoderScheme) where VTKLatentEncoding.bitsRange.contains(Int(bits)):
             encoding = .quantized(bits: Int(bits))
+        case (EncodingID.quantizedKind, EncodingID.temporalResidualScheme)
+            where VTKLatentEncoding.bitsRange.contains(Int(bits)) && tokens > 1:
+            encoding = .quantized(bits: Int(bits))
+            predictionStride = try r.count("prediction stride", in: 1...(tokens - 1))
         default:
             throw VTKFormatError(file: file, kind: .malformed, location: "header", offset: encodingAt,
                                  message: "unknown latent encoding (kind \(kind), bits \(bits), scheme \(scheme))")
@@ -134,7 +145,8 @@ extension VTKHeader {
         let header = VTKHeader(
             modelName: name, modelSHA256: sha, modelConfigJSON: config, width: width, height: height,
             frameCount: Int(frames), frameRate: rate, pixelAspect: aspect, groupLength: groupLength,
-            tiling: tiling, tokensPerTile: tokens, latentChannels: channels, encoding: encoding, metadata: metadata)
+            tiling: tiling, tokensPerTile: tokens, latentChannels: channels, encoding: encoding,
+            predictionStride: predictionStride, metadata: metadata)
         try header.validateSizes(file: file, offset: VTKFormat.prefixLength)
         return header
     }
@@ -170,6 +182,11 @@ extension VTKHeader {
         try check("tokens per tile", tokensPerTile, 1...(1 << 20))
         try check("latent channels", latentChannels, 1...4096)
         if case .quantized(let bits) = encoding { try check("quantizer bits", bits, VTKLatentEncoding.bitsRange) }
+        if predictionStride != 0 {
+            guard case .quantized = encoding else { throw fail("a prediction stride needs the quantized encoding") }
+            try check("prediction stride", predictionStride, 1...max(1, tokensPerTile - 1))
+            guard tokensPerTile > 1 else { throw fail("a prediction stride needs more than one token per tile") }
+        }
         try check("metadata entry count", metadata.count, 0...VTKFormat.maxMetadataEntries)
         for (key, value) in metadata {
             try check("metadata key length", key.utf8.count, 0...VTKFormat.maxNameBytes)
@@ -189,7 +206,8 @@ extension VTKHeader {
             }
             product = p
         }
-        if case .quantized(let bits) = encoding, latentChannels << bits > GroupCoding.maxCoderContexts {
+        let sets = predictionStride > 0 ? 2 : 1
+        if case .quantized(let bits) = encoding, sets * latentChannels << bits > GroupCoding.maxCoderContexts {
             throw VTKFormatError(file: file, kind: .malformed, location: "header", offset: offset,
                                  message: "\(latentChannels) channels at \(bits) bits need more than 2^24 coder contexts")
         }

@@ -1,13 +1,22 @@
 // Per-channel affine quantization of a group's latents and its entropy coding with the
-// binary-tree adaptive range coder. Layout and arithmetic: docs/FORMAT.md, "Quantized latents".
+// binary-tree adaptive range coder, optionally on temporal residuals (scheme 2). Layout and arithmetic: docs/FORMAT.md, "Quantized latents".
 
-/// Quantizes, codes, decodes and dequantizes one group's latents (channel-fastest layout:
-/// value i belongs to channel i % channels).
+/// Quantizes, codes, decodes and dequantizes one group's latents (layout tile, token,
+/// channel: value i belongs to channel i % channels and token i / channels % tokens).
+///
+/// With `predictionStride` 0 (scheme 1) every symbol is coded with its channel's tree. With
+/// `predictionStride` S > 0 (scheme 2, temporal prediction) a symbol at token l >= S of its tile is coded as the
+/// wrapped, zigzagged difference to the symbol of the same channel at token l - S (the same
+/// position one latent time step earlier) with a second set of per-channel trees.
 struct LatentQuantizer {
     let bits: Int
     let channels: Int
+    var tokens: Int = 1
+    var predictionStride: Int = 0
 
     var levels: Int { (1 << bits) - 1 }
+    /// Probability sets: intra (and predicted, for scheme 2), each channels x 2^bits nodes.
+    private var contextCount: Int { (predictionStride > 0 ? 2 : 1) * channels << bits }
 
     /// Per-channel minimum and maximum of `values`.
     func ranges(_ values: [Float]) -> [(lo: Float, hi: Float)] {
@@ -57,22 +66,28 @@ struct LatentQuantizer {
     }
 
     /// Range-codes `symbols`, MSB first down a binary tree with one adaptive probability per
-    /// (channel, tree node).
+    /// (set, channel, tree node).
     func encode(_ symbols: [UInt16]) -> [UInt8] {
-        var probabilities = [BitProbability](repeating: BitProbability(), count: channels << bits)
+        var probabilities = [BitProbability](repeating: BitProbability(), count: contextCount)
         var encoder = RangeEncoder(capacity: symbols.count * bits / 8 + 16)
+        let lag = predictionStride * channels
         probabilities.withUnsafeMutableBufferPointer { p in
-            var base = 0
-            let contextStride = 1 << bits
-            for q in symbols {
+            var (channel, token) = (0, 0)
+            for i in symbols.indices {
+                var value = Int(symbols[i])
+                var set = 0
+                if predictionStride > 0 && token >= predictionStride {
+                    value = Self.residual(value, previous: Int(symbols[i - lag]), bits: bits)
+                    set = 1
+                }
+                let base = (set * channels + channel) << bits
                 var node = 1
                 for shift in stride(from: bits - 1, through: 0, by: -1) {
-                    let bit = Int(q >> shift) & 1
+                    let bit = (value >> shift) & 1
                     encoder.encode(bit, &p[base + node])
                     node = node << 1 | bit
                 }
-                base += contextStride
-                if base == p.count { base = 0 }
+                advance(&channel, &token)
             }
         }
         return encoder.finish()
@@ -83,20 +98,48 @@ struct LatentQuantizer {
     func decode(_ coded: ArraySlice<UInt8>, count: Int) -> [UInt16]? {
         var decoder = RangeDecoder(coded)
         guard decoder.validStart else { return nil }
-        var probabilities = [BitProbability](repeating: BitProbability(), count: channels << bits)
+        var probabilities = [BitProbability](repeating: BitProbability(), count: contextCount)
         var symbols = [UInt16](repeating: 0, count: count)
+        let lag = predictionStride * channels
         probabilities.withUnsafeMutableBufferPointer { p in
-            var base = 0
-            let contextStride = 1 << bits
+            var (channel, token) = (0, 0)
             for i in 0..<count {
+                let predicted = predictionStride > 0 && token >= predictionStride
+                let base = ((predicted ? channels : 0) + channel) << bits
                 var node = 1
                 for _ in 0..<bits { node = node << 1 | decoder.decode(&p[base + node]) }
-                symbols[i] = UInt16(node - contextStride)
-                base += contextStride
-                if base == p.count { base = 0 }
+                let value = node - (1 << bits)
+                symbols[i] = UInt16(predicted ? Self.unresidual(value, previous: Int(symbols[i - lag]), bits: bits)
+                                              : value)
+                advance(&channel, &token)
                 if decoder.overran { return }
             }
         }
         return decoder.consumedExactly ? symbols : nil
+    }
+
+    /// Steps (channel, token-in-tile) to the next value of the tile-token-channel layout.
+    @inline(__always) private func advance(_ channel: inout Int, _ token: inout Int) {
+        channel += 1
+        if channel == channels {
+            channel = 0
+            token += 1
+            if token == tokens { token = 0 }
+        }
+    }
+
+    /// The coded form of `value` given the `previous` symbol: d = value - previous wrapped
+    /// into [-2^(bits-1), 2^(bits-1)), then zigzagged (0, -1, 1, -2, ... -> 0, 1, 2, 3, ...).
+    @inline(__always) static func residual(_ value: Int, previous: Int, bits: Int) -> Int {
+        let m = 1 << bits
+        var d = (value - previous) & (m - 1)
+        if d >= m >> 1 { d -= m }
+        return d >= 0 ? 2 * d : -2 * d - 1
+    }
+
+    /// The inverse of `residual`.
+    @inline(__always) static func unresidual(_ coded: Int, previous: Int, bits: Int) -> Int {
+        let d = coded & 1 == 0 ? coded >> 1 : -((coded + 1) >> 1)
+        return (previous + d) & ((1 << bits) - 1)
     }
 }

@@ -109,6 +109,11 @@ public struct VTKHeader: Sendable, Equatable {
     public var tokensPerTile: Int
     public var latentChannels: Int
     public var encoding: VTKLatentEncoding
+    /// For the quantized encoding: tokens between a latent token and the one it is predicted
+    /// from (the same position one latent time step earlier: grid height x grid width, 256
+    /// for S-B/4x8), so that symbols are coded as temporal residuals (coder scheme 2); 0 for
+    /// no prediction (scheme 1). Must be below `tokensPerTile`; always 0 for float16.
+    public var predictionStride: Int
     /// Source metadata worth keeping (source file name, codec, duration, rotation ...).
     /// Written sorted by key; keys at most 4096 bytes, values at most 65536, at most 4096 entries.
     public var metadata: [String: String]
@@ -118,7 +123,8 @@ public struct VTKHeader: Sendable, Equatable {
                 width: Int, height: Int, frameCount: Int, frameRate: VTKRational,
                 pixelAspect: VTKRational = VTKRational(num: 1, den: 1), groupLength: Int = 16,
                 tiling: VTKTiling, tokensPerTile: Int, latentChannels: Int,
-                encoding: VTKLatentEncoding = .default, metadata: [String: String] = [:]) {
+                encoding: VTKLatentEncoding = .default, predictionStride: Int = 0,
+                metadata: [String: String] = [:]) {
         self.modelName = modelName
         self.modelSHA256 = modelSHA256
         self.modelConfigJSON = modelConfigJSON
@@ -132,6 +138,7 @@ public struct VTKHeader: Sendable, Equatable {
         self.tokensPerTile = tokensPerTile
         self.latentChannels = latentChannels
         self.encoding = encoding
+        self.predictionStride = predictionStride
         self.metadata = metadata
     }
 

@@ -45,6 +45,7 @@ struct Info: ParsableCommand {
         var tokensPerTile: Int
         var latentChannels: Int
         var latentEncoding: String
+        var predictionStride: Int
         var bytes: Bytes
         var bitsPerPixel: Double
         var latentBitsPerPixel: Double
@@ -80,7 +81,9 @@ struct Info: ParsableCommand {
             tileColumns: h.tiling.columns, tileRows: h.tiling.rows,
             tileSize: "\(h.tiling.tileWidth)x\(h.tiling.tileHeight)", tiling: tiling,
             tokensPerTile: h.tokensPerTile, latentChannels: h.latentChannels,
-            latentEncoding: h.encoding.description,
+            latentEncoding: h.encoding.description
+                + (h.predictionStride > 0 ? ", temporal residuals (stride \(h.predictionStride) tokens)" : ""),
+            predictionStride: h.predictionStride,
             bytes: .init(file: counts.file, header: counts.header, latents: counts.groups,
                          audio: counts.audio, end: counts.end),
             bitsPerPixel: Double(counts.file * 8) / pixels,

@@ -26,7 +26,7 @@ final class CrossImplementationTests: XCTestCase {
         return values
     }
 
-    private func check(_ name: String, _ encoding: VTKLatentEncoding) throws {
+    private func check(_ name: String, _ encoding: VTKLatentEncoding, predictionStride: Int = 0) throws {
         let url = try fixture("\(name).vtk")
         let reader = try VTKReader(url: url)
         let header = reader.header
@@ -37,6 +37,7 @@ final class CrossImplementationTests: XCTestCase {
         XCTAssertEqual(header.tiling, VTKTiling(mode: .overlapBlend, tileWidth: 128, tileHeight: 128, overlapX: 106,
                                                 overlapY: 0, columns: 2, rows: 1))
         XCTAssertEqual(header.encoding, encoding)
+        XCTAssertEqual(header.predictionStride, predictionStride)
         XCTAssertEqual(header.metadata, ["source": "ref.mp4", "codec": "h264", "rotation": "0"])
         var decoded: [Float] = []
         while let g = try reader.nextGroup() { decoded += g }
@@ -53,4 +54,7 @@ final class CrossImplementationTests: XCTestCase {
 
     func testFloat16FileFromPython() throws { try check("ref-f16", .float16) }
     func testQuantizedFileFromPython() throws { try check("ref-q6", .quantized(bits: 6)) }
+    func testTemporalResidualFileFromPython() throws {
+        try check("ref-q5-temporal", .quantized(bits: 5), predictionStride: 2)
+    }
 }
