@@ -107,8 +107,8 @@ struct TilingArguments: ParsableArguments {
 /// How latents are stored.
 struct EncodingArguments: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
-        "Latent storage: float16, or quantized (per-channel affine quantization and range "
-            + "coding). Default: quantized, \(VTKLatentEncoding.defaultBits) bits.",
+        "Latent storage: float16, or quantized (per-channel affine quantization, then range "
+            + "coding of temporal residuals). Default: quantized, \(VTKLatentEncoding.defaultBits) bits.",
         valueName: "kind"))
     var latentEncoding: LatentEncodingKind?
 

@@ -85,6 +85,22 @@ final class PipelineTests: XCTestCase {
         XCTAssertNotEqual(files[0], files[2])
     }
 
+    /// Quantized files predict each latent token from the one a latent time step earlier
+    /// (stride = grid height x grid width); float16 files and one-step clips do not.
+    func testQuantizedFilesUseTheTemporalStrideOfTheModel() throws {
+        var source: SyntheticSource { SyntheticSource(width: 20, height: 20, count: 17) }
+        let model = IdentityModel(clip: [16, 16, 16], tubelet: [4, 4, 4])
+        let quantized = try VTKReader(url: try compress(source, model: model, name: "q.vtk",
+                                                        encoding: .default)).header
+        XCTAssertEqual(quantized.predictionStride, 16, "grid 4 x 4 x 4: 16 tokens per time step")
+        let half = try VTKReader(url: try compress(source, model: model, name: "f.vtk")).header
+        XCTAssertEqual(half.predictionStride, 0)
+        let single = IdentityModel(clip: [4, 16, 16], tubelet: [4, 4, 4])
+        let one = try VTKReader(url: try compress(source, model: single, name: "s.vtk",
+                                                  encoding: .default)).header
+        XCTAssertEqual(one.predictionStride, 0, "one latent time step: nothing to predict from")
+    }
+
     /// Decoders can announce a wrong frame count; the file must only depend on the frames.
     func testAWrongAnnouncedFrameCountGivesTheSameFile() throws {
         let model = AveragePoolModel()
