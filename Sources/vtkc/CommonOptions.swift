@@ -33,6 +33,10 @@ struct ModelOptions: ParsableArguments {
             guard let found = ViTokModel.defaultModelURL() else { throw CodecError.noModel }
             url = found
         }
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            let origin = model != nil ? "--model" : "$VTKC_MODEL"
+            throw ViTokError(.io, file: nil, "\(url.path) (from \(origin)) does not exist")
+        }
         let loaded = try ViTokModel.load(url)
         if let threads { loaded.threads = threads }
         return loaded

@@ -94,4 +94,23 @@ final class BadVTKCLITests: XCTestCase {
         XCTAssertEqual(verify.status, 1)
         XCTAssertTrue(verify.stderr.contains("CRC"), verify.stderr)
     }
+
+    /// A model path that does not exist, from --model or from $VTKC_MODEL: one line naming
+    /// the path and where it came from, exit 1, no output.
+    func testMissingModelPathIsNamed() throws {
+        let missing = dir.appendingPathComponent("no-such-model").path
+        let runs = [
+            ("--model", try CodecCLI.run(["compress", "in.mp4", "-o", "x.vtk", "--model", missing], in: dir)),
+            ("$VTKC_MODEL", try CodecCLI.run(["expand", "good.vtk", "-o", "x.mp4"], in: dir,
+                                             modelVariable: missing)),
+        ]
+        for (origin, r) in runs {
+            XCTAssertEqual(r.status, 1, r.stderr)
+            let lines = r.stderr.split(separator: "\n")
+            XCTAssertEqual(lines.count, 1, r.stderr)
+            XCTAssertTrue(r.stderr.contains(missing) && r.stderr.contains(origin), r.stderr)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("x.vtk").path))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("x.mp4").path))
+    }
 }

@@ -28,14 +28,14 @@ enum CodecCLI {
         var stderr: String
     }
 
-    /// Runs `vtkc` with `arguments` in `directory`.
-    static func run(_ arguments: [String], in directory: URL) throws -> Result {
+    /// Runs `vtkc` with `arguments` in `directory` (no $VTKC_MODEL unless `modelVariable`).
+    static func run(_ arguments: [String], in directory: URL, modelVariable: String? = nil) throws -> Result {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
         process.currentDirectoryURL = directory
         var environment = ProcessInfo.processInfo.environment
-        environment["VTKC_MODEL"] = nil
+        environment["VTKC_MODEL"] = modelVariable
         process.environment = environment
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

@@ -12,6 +12,9 @@ final class MutationFuzzTests: XCTestCase {
             let header = smallHeader(encoding: encoding, frames: 33, channels: 3, tokens: 4)
             files.append(try encodedBytes(header, randomGroups(header, seed: 99), audio: [1, 2, 3, 4, 5]))
         }
+        var temporal = smallHeader(encoding: .quantized(bits: 5), frames: 33, channels: 3, tokens: 4)
+        temporal.predictionStride = 2
+        files.append(try encodedBytes(temporal, randomGroups(temporal, seed: 98)))
         return files
     }
 
