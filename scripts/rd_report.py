@@ -132,6 +132,7 @@ def main(argv=None) -> int:
             info = vtkc(a.vtkc, "info", vtk, "--json")
             vtkc(a.vtkc, "expand", vtk, "-o", mp4, "-y", "-q", "--crf", "0", "--preset", "ultrafast")
             rows.append({"setting": f".vtk {name}", "kind": "vtk", "bytes": info["bytes"]["file"],
+                         "encoding": info["latentEncoding"],
                          "latent_bytes": info["bytes"]["latents"], "bpp": info["bitsPerPixel"],
                          "latent_bpp": info["latentBitsPerPixel"], **score(a.vtkc, ref, mp4)})
             print(f"{rows[-1]['setting']}: {rows[-1]['bpp']:.4f} bpp, {rows[-1]['psnr_pooled']:.3f} dB", file=sys.stderr)
@@ -147,6 +148,8 @@ def main(argv=None) -> int:
             r["psnr_loss_vs_float16"] = f16["psnr_pooled"] - r["psnr_pooled"]
             r["size_vs_float16"] = r["bytes"] / f16["bytes"]
     x264 = [r for r in rows if r["kind"] == "x264"]
+    quantized_encoding = next((r["encoding"].split(", ", 1)[-1] for r in rows if r["kind"] == "vtk" and r["setting"] != ".vtk float16"),
+                              "none")
     quantized = [r for r in rows if r["kind"] == "vtk" and r is not f16]
     meeting = [r for r in quantized if r["psnr_loss_vs_float16"] <= 0.1]
     smallest = min(meeting, key=lambda r: r["bytes"]) if meeting else None
@@ -164,6 +167,9 @@ def main(argv=None) -> int:
         f"frames ({pixels} pixels). .vtk rows: compress, then expand --crf 0 (H.264 4:2:0), then "
         "score; the ceiling row is the reference itself through that 4:2:0 step. PSNR pooled is "
         "from the MSE over all frames; PSNR mean averages per-frame PSNR.",
+        "",
+        f"vtkc {subprocess.run([a.vtkc, '--version'], capture_output=True, text=True).stdout.strip()}; "
+        f"latent coding of the quantized rows (`vtkc info`): {quantized_encoding}.",
         "",
         table(rows, f16["bytes"]),
         "",

@@ -72,7 +72,7 @@ public enum VTKLatentEncoding: Sendable, Hashable, CustomStringConvertible {
 
     /// The default bit depth for `.quantized`: the smallest that keeps the pooled PSNR within
     /// 0.1 dB of float16 latents on the val clips (docs/RD_REPORT.md: 4 bits lose 0.05 dB at
-    /// about 21% of the float16 file; 3 bits lose 0.27 dB).
+    /// about 14% of the float16 file with temporal residual coding; 3 bits lose 0.27 dB).
     public static let defaultBits = 4
     /// The default encoding for new files.
     public static let `default` = VTKLatentEncoding.quantized(bits: defaultBits)

@@ -16,5 +16,5 @@ struct VTKC: ParsableCommand {
 }
 
 enum VTKCVersion {
-    static let string = "0.1.0"
+    static let string = "0.2.0"
 }
