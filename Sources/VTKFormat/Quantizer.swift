@@ -1,13 +1,15 @@
 // Per-channel affine quantization of a group's latents and its entropy coding with the
-// binary-tree adaptive range coder, optionally on temporal residuals (scheme 2). Layout and arithmetic: docs/FORMAT.md, "Quantized latents".
+// binary-tree adaptive range coder, optionally on temporal residuals (scheme 2). Layout and
+// arithmetic: docs/FORMAT.md, "Quantized latents" and "Temporal residuals (scheme 2)".
 
 /// Quantizes, codes, decodes and dequantizes one group's latents (layout tile, token,
 /// channel: value i belongs to channel i % channels and token i / channels % tokens).
 ///
 /// With `predictionStride` 0 (scheme 1) every symbol is coded with its channel's tree. With
-/// `predictionStride` S > 0 (scheme 2, temporal prediction) a symbol at token l >= S of its tile is coded as the
-/// wrapped, zigzagged difference to the symbol of the same channel at token l - S (the same
-/// position one latent time step earlier) with a second set of per-channel trees.
+/// `predictionStride` S > 0 (scheme 2, temporal prediction) a symbol at token l >= S of its
+/// tile is coded as the wrapped, zigzagged difference to the symbol of the same channel at
+/// token l - S (the same position one latent time step earlier) with a second set of
+/// per-channel trees.
 struct LatentQuantizer {
     let bits: Int
     let channels: Int

@@ -49,10 +49,9 @@ final class FloatTensor: @unchecked Sendable {
         mapping = nil
     }
 
-    /// Splits `count` items over the CPUs when there are at least `grain` per CPU.
-    private static func inChunks(_ count: Int, grain: Int = 1 << 16,
-                                 _ body: @Sendable (Range<Int>) -> Void) {
-        let workers = min(ProcessInfo.processInfo.activeProcessorCount, count / grain)
+    /// Splits `count` items over the CPUs when there are at least 2^16 per CPU.
+    private static func inChunks(_ count: Int, _ body: @Sendable (Range<Int>) -> Void) {
+        let workers = min(ProcessInfo.processInfo.activeProcessorCount, count >> 16)
         parallelRanges(count, threads: max(1, workers), body)
     }
 }

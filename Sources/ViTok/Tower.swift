@@ -6,6 +6,8 @@ struct Tower: Sendable {
     let norm: LayerNormWeights
     let rope: RopeTable
     let width, hidden, tokens: Int
+    /// Floats needed to expand the largest block's int8 weights (0 for a float model).
+    let expandedWeightValues: Int
 
     init(_ store: WeightStore, _ prefix: String, config: ViTokConfig, width: Int, depth: Int,
          heads: Int, hidden: Int) throws {
@@ -18,16 +20,13 @@ struct Tower: Sendable {
         }
         norm = try LayerNormWeights(store, prefix + ".norm", width: width)
         rope = RopeTable(config: config)
-    }
-
-    func workspace(clips: Int, threads: Int) -> Workspace {
-        Workspace(workspaceShape(clips: clips, threads: threads))
+        expandedWeightValues = blocks.map(\.int8Values).max() ?? 0
     }
 
     /// What a workspace for `clips` clips on `threads` workers must hold.
     func workspaceShape(clips: Int, threads: Int) -> Workspace.Shape {
         Workspace.Shape(rows: clips * tokens, width: width, hidden: hidden, tokens: tokens,
-                        workers: threads, weightValues: blocks.map(\.int8Values).max() ?? 0)
+                        workers: threads, weightValues: expandedWeightValues)
     }
 
     /// Runs all blocks on `ws.x` and leaves the final LayerNorm's output in `ws.normed`.

@@ -5,12 +5,11 @@ import Foundation
 /// one attention score tile per worker, and room for one block's int8 weights expanded to
 /// float32 (`weightValues` floats; none for a float model).
 final class Workspace {
-    let rows: Int
     let x, normed, qkv, attention, gate, up: UnsafeMutablePointer<Float>
     let scores, sums: UnsafeMutablePointer<Float>
     let expandedWeights: UnsafeMutablePointer<Float>
-    let workers: Int
     let shape: Shape
+    var workers: Int { shape.workers }
 
     /// The sizes a workspace is made for; equal shapes can share one.
     struct Shape: Equatable {
@@ -25,8 +24,6 @@ final class Workspace {
         self.shape = shape
         let (rows, width, hidden, tokens, workers) = (shape.rows, shape.width, shape.hidden,
                                                       shape.tokens, shape.workers)
-        self.rows = rows
-        self.workers = workers
         x = .allocate(capacity: rows * width)
         normed = .allocate(capacity: rows * width)
         qkv = .allocate(capacity: rows * 3 * width)

@@ -112,15 +112,13 @@ public final class ViTokModel: @unchecked Sendable {
         return output
     }
 
+    /// A kept workspace of the right shape, or a new one.
     private func takeWorkspace(tower: Tower, clips: Int, threads: Int) -> Workspace {
-        let fresh = { tower.workspace(clips: clips, threads: threads) }
         let shape = tower.workspaceShape(clips: clips, threads: threads)
-        return lock.withLock {
-            guard let index = spareWorkspaces.firstIndex(where: { $0.shape == shape }) else {
-                return nil
-            }
-            return spareWorkspaces.remove(at: index)
-        } ?? fresh()
+        let kept = lock.withLock { () -> Workspace? in
+            spareWorkspaces.firstIndex { $0.shape == shape }.map { spareWorkspaces.remove(at: $0) }
+        }
+        return kept ?? Workspace(shape)
     }
 
     /// Keeps `ws` for reuse: one per shape (an encoder's and a decoder's, typically).
