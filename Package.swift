@@ -10,11 +10,16 @@ let cpuFlags: [SwiftSetting] = [
     .unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release)),
 ]
 
+/// The numeric kernels are optimised in debug builds too: unoptimised SIMD code is 10-100x
+/// slower, which would make the engine tests at the real model's shapes take minutes.
+let kernelFlags: [SwiftSetting] = cpuFlags + [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "vtkc",
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "vtkc", targets: ["vtkc"]),
+        .library(name: "SafeOutput", targets: ["SafeOutput"]),
         .library(name: "VideoIO", targets: ["VideoIO"]),
         .library(name: "SafeTensors", targets: ["SafeTensors"]),
         .library(name: "ViTok", targets: ["ViTok"]),
@@ -40,24 +45,26 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]),
 
         // Libraries, one concern each.
+        .target(name: "SafeOutput", swiftSettings: cpuFlags),
         .target(name: "VideoIO", dependencies: ["CFFmpeg"], swiftSettings: cpuFlags),
         .target(name: "SafeTensors", swiftSettings: cpuFlags),
-        .target(name: "ViTok", dependencies: ["COpenBLAS", "SafeTensors"], swiftSettings: cpuFlags),
+        .target(name: "ViTok", dependencies: ["COpenBLAS", "SafeTensors"], swiftSettings: kernelFlags),
         .target(name: "VTKFormat", swiftSettings: cpuFlags),
         .target(name: "Metrics", dependencies: ["COpenBLAS", "SafeTensors", "VideoIO"],
                 swiftSettings: cpuFlags),
-        .target(name: "Codec", dependencies: ["CCrypto", "VideoIO", "ViTok", "VTKFormat"],
+        .target(name: "Codec", dependencies: ["CCrypto", "SafeOutput", "VideoIO", "ViTok", "VTKFormat"],
                 swiftSettings: cpuFlags),
 
         // The thin command-line front end.
         .executableTarget(
             name: "vtkc",
             dependencies: [
-                "VideoIO", "ViTok", "VTKFormat", "Metrics", "Codec",
+                "SafeOutput", "VideoIO", "ViTok", "VTKFormat", "Metrics", "Codec",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: cpuFlags),
 
+        .testTarget(name: "SafeOutputTests", dependencies: ["SafeOutput"], swiftSettings: cpuFlags),
         .testTarget(name: "VideoIOTests", dependencies: ["VideoIO"], swiftSettings: cpuFlags),
         .testTarget(name: "ViTokTests", dependencies: ["ViTok"],
                     resources: [.copy("Fixtures")], swiftSettings: cpuFlags),

@@ -30,9 +30,6 @@ public final class LPIPS: @unchecked Sendable {
     let heads: [[Float]]
     let shift: [Float]
     let scale: [Float]
-    /// im2col scratch reused across layers and frames, guarded by `lock`.
-    private var column: [Float] = []
-    private let lock = NSLock()
 
     /// Loads the converted weights (see `MetricWeights.lpipsURL()`); throws when a tensor is
     /// missing or has the wrong shape.
@@ -84,9 +81,11 @@ public final class LPIPS: @unchecked Sendable {
     }
 
     /// LPIPS distance between two frames of packed RGB24 samples (0 when identical).
-    public func distance(width: Int, height: Int, reference: [UInt8], distorted: [UInt8]) throws -> Double {
-        let a = try features(width: width, height: height, pixels: reference)
-        let b = try features(width: width, height: height, pixels: distorted)
+    public func distance(width: Int, height: Int, reference: [UInt8], distorted: [UInt8],
+                         threads: Int = 1) throws -> Double {
+        let (a, b) = try MetricsParallel.both(threads: threads,
+                                              { try self.features(width: width, height: height, pixels: reference) },
+                                              { try self.features(width: width, height: height, pixels: distorted) })
         return distance(a, b)
     }
 
@@ -96,8 +95,7 @@ public final class LPIPS: @unchecked Sendable {
             throw LPIPSError.frameTooSmall(width: width, height: height, minimum: Self.minimumSide)
         }
         precondition(pixels.count == width * height * 3, "LPIPS needs width * height * 3 samples")
-        lock.lock()
-        defer { lock.unlock() }
+        var column: [Float] = []  // im2col scratch, reused across the layers of this call
         var x = scaledInput(width: width, height: height, pixels: pixels)
         var shape = (c: 3, h: height, w: width)
         var taps: [[Float]] = []

@@ -1,4 +1,4 @@
-import Dispatch
+import Foundation
 
 /// Runs independent pieces of metric work on up to `threads` threads.
 enum MetricsParallel {
@@ -18,6 +18,33 @@ enum MetricsParallel {
                 i += workers
             }
         }
+    }
+}
+
+extension MetricsParallel {
+    /// `(first(), second())`, run at the same time when `threads` allows. Used for the two
+    /// sides of a comparison, each computed exactly as it would be alone.
+    static func both<T: Sendable>(threads: Int, _ first: @Sendable () throws -> T,
+                                  _ second: @Sendable () throws -> T) throws -> (T, T) {
+        guard threads > 1 else { return (try first(), try second()) }
+        let results = ResultPair<T>()
+        DispatchQueue.concurrentPerform(iterations: 2) { side in
+            let result = Result { try (side == 0 ? first : second)() }
+            results.set(side, result)
+        }
+        return try results.values()
+    }
+}
+
+/// The two results of `MetricsParallel.both`, written by two workers.
+private final class ResultPair<T: Sendable>: @unchecked Sendable {
+    private var slots: [Result<T, Error>?] = [nil, nil]
+    private let lock = NSLock()
+
+    func set(_ side: Int, _ result: Result<T, Error>) { lock.withLock { slots[side] = result } }
+
+    func values() throws -> (T, T) {
+        try lock.withLock { (try slots[0]!.get(), try slots[1]!.get()) }
     }
 }
 

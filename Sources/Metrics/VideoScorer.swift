@@ -13,7 +13,8 @@ public struct ScoreOptions: Sendable {
     public var frames: Int?
     /// Resize distorted frames whose size differs from the reference's (bilinear).
     public var resizeToReference: Bool
-    /// Threads for SSIM and the BLAS products.
+    /// Threads for SSIM and for running both sides of LPIPS and I3D at once; the report does
+    /// not depend on it.
     public var threads: Int
 
     public init(metrics: [Metric] = Metric.allCases, metricsExplicit: Bool = false, frames: Int? = nil,
@@ -71,7 +72,10 @@ public final class VideoScorer {
     /// Scores every pair; FVD pools the clips of all pairs.
     public func score(pairs: [(reference: URL, distorted: URL)],
                       progress: ((ScoreProgress) -> Void)? = nil) throws -> ScoreReport {
-        openblas_set_num_threads(Int32(options.threads))
+        // Every product runs single-threaded, so its rounding never depends on how OpenBLAS
+        // would split it: the report is identical for any `threads`. The parallelism is ours:
+        // SSIM rows, and the reference and distorted sides of LPIPS and I3D at the same time.
+        openblas_set_num_threads(1)
         var features: ([[Double]], [[Double]]) = ([], [])
         var videos: [VideoScore] = []
         for (n, pair) in pairs.enumerated() {
@@ -130,12 +134,16 @@ public final class VideoScorer {
             let reference = try aligned(a, width: w, height: h, pair: pair)
             let distorted = try aligned(b, width: w, height: h, pair: pair)
             score.frames.append(try scoreFrame(score.frames.count, w, h, reference, distorted))
-            if i3d != nil {
+            if let i3d {
                 clip.0.append(reference)
                 clip.1.append(distorted)
                 if clip.0.count == I3D.frames {
-                    features.0.append(clipFeatures(clip.0, w, h))
-                    features.1.append(clipFeatures(clip.1, w, h))
+                    let sides = clip
+                    let (a, b) = try MetricsParallel.both(threads: options.threads,
+                                                          { Self.clipFeatures(i3d, sides.0, w, h) },
+                                                          { Self.clipFeatures(i3d, sides.1, w, h) })
+                    features.0.append(a)
+                    features.1.append(b)
                     score.fvdClips += 1
                     clip = ([], [])
                 }
@@ -174,13 +182,13 @@ public final class VideoScorer {
             score.ssim = try SSIM.compute(width: w, height: h, reference: a, distorted: b, threads: options.threads)
         }
         if let lpips {
-            score.lpips = try lpips.distance(width: w, height: h, reference: a, distorted: b)
+            score.lpips = try lpips.distance(width: w, height: h, reference: a, distorted: b,
+                                             threads: options.threads)
         }
         return score
     }
 
-    private func clipFeatures(_ frames: [[UInt8]], _ w: Int, _ h: Int) -> [Double] {
-        guard let i3d else { return [] }
-        return i3d.logits(clip: I3DPreprocess.clip(pixels: frames, width: w, height: h)).map(Double.init)
+    private static func clipFeatures(_ i3d: I3D, _ frames: [[UInt8]], _ w: Int, _ h: Int) -> [Double] {
+        i3d.logits(clip: I3DPreprocess.clip(pixels: frames, width: w, height: h)).map(Double.init)
     }
 }

@@ -25,19 +25,24 @@ func parallelRanges(_ count: Int, threads: Int, _ body: @Sendable (Range<Int>) -
     }
 }
 
-/// Runs `body` on `rows` token rows split into one contiguous range per worker, with range
-/// boundaries on multiples of 32 rows so that every worker's sgemm sees whole kernel tiles.
+/// Rows per piece of row-parallel work. Pieces never depend on the thread count, so every
+/// sgemm call sees the same shapes and the same rows for any `threads`, and the output is
+/// bit-identical across thread counts (OpenBLAS may round differently for other row counts).
+let rowChunk = 256
+
+/// Runs `body` on `rows` token rows cut into pieces of `rowChunk` rows (the last may be
+/// shorter), dealt round-robin to at most `threads` workers.
 func parallelRows(_ rows: Int, threads: Int, _ body: @Sendable (Range<Int>) -> Void) {
-    let blocks = (rows + 31) / 32
-    let workers = max(1, min(threads, blocks))
+    let pieces = (rows + rowChunk - 1) / rowChunk
+    let workers = max(1, min(threads, pieces))
     if workers == 1 {
-        body(0..<rows)
+        for index in 0..<pieces { body(index * rowChunk ..< min(rows, (index + 1) * rowChunk)) }
         return
     }
     DispatchQueue.concurrentPerform(iterations: workers) { worker in
-        let start = min(rows, blocks * worker / workers * 32)
-        let end = min(rows, blocks * (worker + 1) / workers * 32)
-        body(start..<end)
+        for index in stride(from: worker, to: pieces, by: workers) {
+            body(index * rowChunk ..< min(rows, (index + 1) * rowChunk))
+        }
     }
 }
 

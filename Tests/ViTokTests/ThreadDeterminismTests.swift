@@ -1,0 +1,31 @@
+import Foundation
+import XCTest
+@testable import ViTok
+
+/// The engine's output does not depend on the thread count, bit for bit, at the row counts
+/// of the real model (1024 tokens per clip, width 768), where the work is split into pieces.
+final class ThreadDeterminismTests: XCTestCase {
+    /// S-B/4x8's layer shapes (width 768, 12 heads, MLP 2048, 1024 tokens of 768 values,
+    /// 16 latent channels) with one block per tower, so that a debug-build test stays short.
+    static let shallowSB4x8 = ViTokConfig(
+        encoderWidth: 768, encoderDepth: 1, encoderHeads: 12, encoderMlpHidden: 2048,
+        decoderWidth: 768, decoderDepth: 1, decoderHeads: 12, decoderMlpHidden: 2048,
+        latentChannels: 16, tubelet: [4, 8, 8], clip: [16, 128, 128], ropePairs: [8, 12, 12])
+
+    func testOneTwoAndThreeThreadsGiveIdenticalLatentsAndPixels() throws {
+        let config = Self.shallowSB4x8
+        let url = try temporaryDirectory(self).appendingPathComponent("sb4x8-shallow.safetensors")
+        try writeSafetensors(randomModelTensors(config, seed: 11),
+                             metadata: ["vitok_config": config.jsonString()], to: url)
+        let model = try ViTokModel.load(url)
+        let clips = syntheticClips(config, count: 1, seed: 3)
+        model.threads = 1
+        let latents = model.encode(clips, count: 1)
+        let pixels = model.decode(latents, count: 1)
+        for threads in [2, 3] {
+            model.threads = threads
+            XCTAssertEqual(model.encode(clips, count: 1), latents, "latents, \(threads) threads")
+            XCTAssertEqual(model.decode(latents, count: 1), pixels, "pixels, \(threads) threads")
+        }
+    }
+}
