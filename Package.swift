@@ -72,8 +72,8 @@ let package = Package(
                     resources: [.copy("Fixtures")], swiftSettings: cpuFlags),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "VideoIO"],
                     resources: [.copy("Fixtures")], swiftSettings: cpuFlags),
-        .testTarget(name: "CodecTests", dependencies: ["Codec", "VideoIO", "ViTok", "VTKFormat"],
+        .testTarget(name: "CodecTests", dependencies: ["Codec", "SafeOutput", "VideoIO", "ViTok", "VTKFormat"],
                     swiftSettings: cpuFlags),
-        .testTarget(name: "CLITests", dependencies: ["vtkc", "VideoIO", "VTKFormat"], swiftSettings: cpuFlags),
+        .testTarget(name: "CLITests", dependencies: ["vtkc", "SafeOutput", "VideoIO", "VTKFormat"], swiftSettings: cpuFlags),
     ]
 )

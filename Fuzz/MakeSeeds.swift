@@ -15,7 +15,7 @@ struct MakeSeeds {
                 tiling: VTKTiling(mode: .pad, tileWidth: 128, tileHeight: 128, columns: 2, rows: 1),
                 tokensPerTile: 4, latentChannels: 3, encoding: encoding, predictionStride: stride,
                 metadata: ["source": "a.mp4"])
-            let writer = try VTKWriter(url: dir.appendingPathComponent("seed\(n).vtk"), header: header, overwrite: true)
+            let writer = try VTKWriter(url: dir.appendingPathComponent("seed\(n).vtk"), header: header)
             for g in 0..<header.groupCount {
                 try writer.appendGroup((0..<header.valuesPerGroup).map { Float(($0 * 7 + g) % 13) / 3 - 2 })
             }

@@ -12,8 +12,6 @@ public enum CodecError: LocalizedError, Equatable, Sendable {
     case modelMismatch(String)
     /// The .vtk file's contents disagree with themselves (e.g. fewer records than frames).
     case inconsistentFile(path: String, detail: String)
-    /// The output exists and overwriting was not allowed.
-    case outputExists(path: String)
     /// No model was given and none is installed.
     case noModel
 
@@ -31,8 +29,6 @@ public enum CodecError: LocalizedError, Equatable, Sendable {
             return detail
         case .inconsistentFile(let path, let detail):
             return "\(path): \(detail)"
-        case .outputExists(let path):
-            return "\(path) already exists; pass -y to overwrite it"
         case .noModel:
             return "no ViTok model found: pass --model FILE|DIR, set VTKC_MODEL, or install the "
                 + "default model into models/vitok-sb4x8 (see README)"

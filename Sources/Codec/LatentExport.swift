@@ -1,4 +1,5 @@
 import Foundation
+import SafeOutput
 import VTKFormat
 
 /// Writes the latents of a .vtk file as one float32 tensor of shape
@@ -35,38 +36,40 @@ public enum LatentExport {
         ].merging(header.metadata.map { ("source_" + $0.key, $0.value) }) { a, _ in a }
     }
 
-    /// Exports every group of `source` to `url` (format from its extension) through a temporary
-    /// file renamed into place at the end. Returns the tensor's shape.
+    /// Exports every group of `source` as `format` into `target`, streaming group by group;
+    /// for `.npy`, the geometry goes to `sidecar` as JSON when given. Both are committed only
+    /// when everything is written. Returns the tensor's shape.
     @discardableResult
-    public static func export(_ source: VTKFileSource, path: String, to url: URL, overwrite: Bool) throws -> [Int] {
-        guard let format = Format(rawValue: url.pathExtension.lowercased()) else {
-            throw CodecError.invalidOption("\(url.lastPathComponent): the output must end in .npy or .safetensors")
-        }
+    public static func export(_ source: VTKFileSource, path: String, format: Format,
+                              to target: OutputTarget, sidecar: OutputTarget? = nil) throws -> [Int] {
         let header = source.header
         let layout = try TileLayout(header: header, path: path)
         let shape = [header.groupCount, layout.count, header.tokensPerTile, header.latentChannels]
         let meta = metadata(header, layout: layout)
-        let prefix: [UInt8]
+        let data = try StagedFile(target)
         switch format {
-        case .npy: prefix = npyHeader(shape: shape)
-        case .safetensors: prefix = try safetensorsHeader(shape: shape, metadata: meta)
+        case .npy: try data.write(npyHeader(shape: shape))
+        case .safetensors: try data.write(try safetensorsHeader(shape: shape, metadata: meta))
         }
-        var files = [(url, try AtomicFile(url, overwrite: overwrite))]
-        if format == .npy {
-            let sidecar = url.deletingPathExtension().appendingPathExtension("json")
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            let json = try AtomicFile(sidecar, overwrite: overwrite)
-            try json.write(Array(try encoder.encode(meta.merging(["shape": "\(shape)"]) { a, _ in a })))
-            files.append((sidecar, json))
-        }
-        let data = files[0].1
-        try data.write(prefix)
         while let group = try source.nextGroup() {
             try data.write(group.withUnsafeBytes { Array($0) })
         }
-        for (_, file) in files { try file.commit() }
+        try data.close()
+        if let sidecar {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            let json = try StagedFile(sidecar)
+            try json.write(Array(try encoder.encode(meta.merging(["shape": "\(shape)"]) { a, _ in a })))
+            try json.close()
+            try sidecar.commit()
+        }
+        try target.commit()
         return shape
+    }
+
+    /// The sidecar JSON's path for an `.npy` output path.
+    public static func sidecarPath(for path: String) -> String {
+        URL(fileURLWithPath: path).deletingPathExtension().appendingPathExtension("json").path
     }
 
     /// The NPY 1.0 preamble for a little-endian float32 C-order array, padded to 64 bytes.
@@ -94,39 +97,27 @@ public enum LatentExport {
     }
 }
 
-/// A file written under a hidden temporary name and renamed into place by `commit()`;
-/// dropped uncommitted, the temporary file is removed.
-final class AtomicFile {
-    let url: URL
-    private let temporary: URL
-    private var handle: FileHandle?
-    private let overwrite: Bool
+/// Sequential writes into an output target's staging file.
+private final class StagedFile {
+    private let target: OutputTarget
+    private let handle: FileHandle
 
-    init(_ url: URL, overwrite: Bool) throws {
-        if !overwrite && FileManager.default.fileExists(atPath: url.path) {
-            throw CodecError.outputExists(path: url.path)
+    init(_ target: OutputTarget) throws {
+        self.target = target
+        do { handle = try FileHandle(forWritingTo: URL(fileURLWithPath: target.stagingPath)) } catch {
+            throw OutputError.io(path: target.displayName, operation: "open for writing", reason: error.localizedDescription)
         }
-        self.url = url
-        self.overwrite = overwrite
-        temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(UInt32.random(in: 0...UInt32.max)).tmp")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
-            throw CodecError.invalidOption("cannot create \(url.path) (is the directory writable?)")
-        }
-        handle = try FileHandle(forWritingTo: temporary)
     }
 
-    deinit {
-        try? handle?.close()
-        if handle != nil { try? FileManager.default.removeItem(at: temporary) }
+    func write(_ bytes: [UInt8]) throws {
+        do { try handle.write(contentsOf: bytes) } catch {
+            throw OutputError.io(path: target.displayName, operation: "write", reason: error.localizedDescription)
+        }
     }
 
-    func write(_ bytes: [UInt8]) throws { try handle?.write(contentsOf: bytes) }
-
-    func commit() throws {
-        try handle?.close()
-        handle = nil
-        if overwrite { try? FileManager.default.removeItem(at: url) }
-        try FileManager.default.moveItem(at: temporary, to: url)
+    func close() throws {
+        do { try handle.close() } catch {
+            throw OutputError.io(path: target.displayName, operation: "close", reason: error.localizedDescription)
+        }
     }
 }

@@ -1,30 +1,29 @@
 import Foundation
+import SafeOutput
 import VideoIO
 import VTKFormat
 
-/// A latent sink that writes a .vtk file, one group record at a time.
+/// A latent sink that writes a .vtk file, one group record at a time, into an `OutputTarget`.
 ///
 /// The header goes out first with the source's frame-count estimate; the container patches
 /// in the true count when the stream ends (`VTKWriter.finish(frameCount:)`), giving the same
-/// bytes as knowing it up front. Nothing appears at `url` unless `finish` succeeds.
+/// bytes as knowing it up front. Nothing appears at the destination unless `finish` succeeds.
 public final class VTKFileSink: LatentSink {
-    public let url: URL
-    public let overwrite: Bool
+    public let target: OutputTarget
     /// Bytes of the finished file (0 before `finish`).
     public private(set) var fileBytes = 0
     private var writer: VTKWriter?
 
-    /// A sink writing `url`; unless `overwrite`, an existing file there is an error.
-    public init(url: URL, overwrite: Bool) throws {
-        if !overwrite && FileManager.default.fileExists(atPath: url.path) {
-            throw CodecError.outputExists(path: url.path)
-        }
-        self.url = url
-        self.overwrite = overwrite
+    /// A sink writing into `target`.
+    public init(target: OutputTarget) { self.target = target }
+
+    /// A sink writing the file at `url`; unless `overwrite`, an existing file is an error.
+    public convenience init(url: URL, overwrite: Bool) throws {
+        self.init(target: try OutputTarget(path: url.path, overwrite: overwrite))
     }
 
     public func begin(_ header: VTKHeader) throws {
-        writer = try VTKWriter(url: url, header: header, overwrite: overwrite)
+        writer = try VTKWriter(url: URL(fileURLWithPath: target.stagingPath), header: header)
     }
 
     public func writeGroup(_ latents: [Float]) throws {
@@ -36,6 +35,7 @@ public final class VTKFileSink: LatentSink {
         guard let writer else { preconditionFailure("finish before begin") }
         if let audio { try writer.setAudio(audio.serialized()) }
         try writer.finish(frameCount: frameCount)
+        try target.commit()
         fileBytes = writer.bytesWritten
     }
 }

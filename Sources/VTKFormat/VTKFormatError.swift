@@ -21,8 +21,6 @@ public struct VTKFormatError: LocalizedError, Equatable, Sendable {
         case invalidLatents
         /// The writer was used out of order (audio twice, group after finish ...).
         case misuse
-        /// The output exists and overwriting was not allowed.
-        case outputExists
         /// The file was made with different model weights than the ones loaded.
         case modelMismatch
         /// The operating system refused a read, write, rename or removal.

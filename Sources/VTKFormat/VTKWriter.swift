@@ -1,7 +1,8 @@
 // Streaming .vtk writer: header first, then one record per appended group (and the audio
-// record when given), the end record on finish(). Memory is bounded by one group. Output goes
-// to a temporary file in the destination's directory, renamed over the destination by finish();
-// on an error or when dropped unfinished, the temporary file is removed.
+// record when given), the end record on finish(). Memory is bounded by one group. It writes
+// exactly the file it is given (in vtkc, an OutputTarget's staging file: where the finished
+// bytes end up is the caller's policy); on an error or when dropped unfinished, that file is
+// removed.
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -11,7 +12,7 @@ import Darwin
 
 /// Writes a .vtk file. Usage:
 ///
-///     let writer = try VTKWriter(url: out, header: header, overwrite: false)
+///     let writer = try VTKWriter(url: out, header: header)
 ///     for group in groups { try writer.appendGroup(group) }
 ///     try writer.setAudio(audioTrack.serialized())             // optional, at any point
 ///     try writer.finish()                  // or finish(frameCount: n) when the true count is
@@ -25,46 +26,39 @@ public final class VTKWriter {
     public private(set) var header: VTKHeader
     /// The destination.
     public let url: URL
-    /// Bytes written so far (to the temporary file).
+    /// Bytes written so far.
     public private(set) var bytesWritten = 0
     /// Group records written so far.
     public private(set) var groupsWritten = 0
     /// Payload bytes of the group records written so far (without framing).
     public private(set) var groupPayloadBytes = 0
 
-    private let overwrite: Bool
-    private let temporaryURL: URL
     private var handle: FileHandle?
     private var audioWritten = false
     private var finished = false
     private var prefixLength = 0
     private var name: String { url.lastPathComponent }
 
-    /// Creates the temporary file and writes the header. Throws `.outputExists` when `url`
-    /// exists and `overwrite` is false, `.malformed` for a header field out of range.
-    public init(url: URL, header: VTKHeader, overwrite: Bool) throws {
+    /// Creates (or truncates) the file at `url` and writes the header. Throws `.malformed`
+    /// for a header field out of range (nothing is created then), `.io` when the file cannot
+    /// be created.
+    public init(url: URL, header: VTKHeader) throws {
         self.url = url
         self.header = header
-        self.overwrite = overwrite
         let name = url.lastPathComponent
-        temporaryURL = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(name).\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp")
-        if !overwrite && FileManager.default.fileExists(atPath: url.path) {
-            throw VTKFormatError(file: name, kind: .outputExists, message: "output already exists; refusing to overwrite it")
-        }
         let prefix = try header.encodedPrefix(file: name)
-        guard FileManager.default.createFile(atPath: temporaryURL.path, contents: nil) else {
-            throw VTKFormatError(file: name, kind: .io, message: "cannot create \(temporaryURL.path)")
+        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+            throw VTKFormatError(file: name, kind: .io, message: "cannot create \(url.path)")
         }
-        do { handle = try FileHandle(forWritingTo: temporaryURL) } catch {
-            removeTemporary()
-            throw VTKFormatError(file: name, kind: .io, message: "cannot open \(temporaryURL.path) (\(error.localizedDescription))")
+        do { handle = try FileHandle(forWritingTo: url) } catch {
+            removeFile()
+            throw VTKFormatError(file: name, kind: .io, message: "cannot open \(url.path) (\(error.localizedDescription))")
         }
         prefixLength = prefix.count
         try write(prefix)
     }
 
-    deinit { if !finished { removeTemporary() } }
+    deinit { if !finished { removeFile() } }
 
     /// Encodes and writes the next group's latents. Throws `.invalidLatents` (nothing is
     /// written; the writer stays usable) for a wrong count or NaN/Inf values.
@@ -86,7 +80,7 @@ public final class VTKWriter {
         audioWritten = true
     }
 
-    /// Writes the end record, closes the file and renames it to `url`. `frameCount`, when
+    /// Writes the end record and closes the file. `frameCount`, when
     /// given, replaces the header's frame count (patched in place: the bytes are those a writer
     /// given the final count up front would produce). Throws `.misuse` unless the frame count
     /// needs exactly the groups appended: `ceil(frameCount / groupLength) == groupsWritten`.
@@ -108,15 +102,6 @@ public final class VTKWriter {
             throw VTKFormatError(file: name, kind: .io, message: "cannot close the output (\(error.localizedDescription))")
         }
         handle = nil
-        if !overwrite && FileManager.default.fileExists(atPath: url.path) {
-            fail()
-            throw VTKFormatError(file: name, kind: .outputExists, message: "output appeared while writing; refusing to overwrite it")
-        }
-        guard rename(temporaryURL.path, url.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            fail()
-            throw VTKFormatError(file: name, kind: .io, message: "cannot rename the temporary file into place (\(reason))")
-        }
         finished = true
     }
 
@@ -153,8 +138,8 @@ public final class VTKWriter {
     private func fail() {
         try? handle?.close()
         handle = nil
-        removeTemporary()
+        removeFile()
     }
 
-    private func removeTemporary() { try? FileManager.default.removeItem(at: temporaryURL) }
+    private func removeFile() { try? FileManager.default.removeItem(at: url) }
 }

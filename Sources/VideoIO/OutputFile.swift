@@ -1,13 +1,13 @@
 import CFFmpeg
 import Foundation
 
-/// A muxer writing to a temporary file beside the final one. `commit()` writes the trailer and
-/// renames the temporary file into place; an output dropped without `commit()` deletes it.
+/// A muxer writing one file (in vtkc, an `OutputTarget`'s staging file: where the finished
+/// bytes go is the caller's policy). `commit()` writes the trailer and closes the file; an
+/// output dropped without `commit()` deletes it.
 final class OutputFile {
     let pointer: UnsafeMutablePointer<AVFormatContext>
-    /// The name the caller asked for; every error names this path.
+    /// The file being written; every error names this path.
     let finalPath: String
-    let temporaryPath: String
     private var committed = false
 
     /// Prepares a muxer of the given FFmpeg format name (e.g. "mp4") for `url`. The file is
@@ -15,12 +15,8 @@ final class OutputFile {
     init(url: URL, format: String) throws {
         FFmpegLog.configure()
         finalPath = url.path
-        let directory = url.deletingLastPathComponent().path
-        let token = UUID().uuidString.prefix(8)
-        temporaryPath = (directory as NSString)
-            .appendingPathComponent(".\(url.lastPathComponent).\(token).partial")
         var context: UnsafeMutablePointer<AVFormatContext>?
-        try check(avformat_alloc_output_context2(&context, nil, format, temporaryPath),
+        try check(avformat_alloc_output_context2(&context, nil, format, finalPath),
                   "set up \(format) muxer", finalPath)
         guard let context else {
             throw FFmpegError(code: vtkc_averror(ENOMEM), operation: "set up muxer", path: finalPath)
@@ -46,9 +42,9 @@ final class OutputFile {
         try check(av_opt_set(pointer.pointee.priv_data, name, value, 0), "set muxer option \(name)=\(value)", finalPath)
     }
 
-    /// Creates the temporary file and writes the container header.
+    /// Creates the file and writes the container header.
     func open() throws {
-        try check(avio_open(&pointer.pointee.pb, temporaryPath, AVIO_FLAG_WRITE),
+        try check(avio_open(&pointer.pointee.pb, finalPath, AVIO_FLAG_WRITE),
                   "create output file", finalPath)
         try check(avformat_write_header(pointer, nil), "write container header", finalPath)
     }
@@ -66,21 +62,17 @@ final class OutputFile {
         try check(av_interleaved_write_frame(pointer, packet), "write packet", finalPath)
     }
 
-    /// Writes the trailer, closes the file and renames it to its final name.
+    /// Writes the trailer and closes the file.
     func commit() throws {
         try check(av_write_trailer(pointer), "finish container", finalPath)
         try check(avio_closep(&pointer.pointee.pb), "close output file", finalPath)
-        if rename(temporaryPath, finalPath) != 0 {
-            let reason = String(cString: strerror(errno))
-            throw VideoIOError.fileSystem(path: finalPath, detail: "cannot rename the finished file into place: \(reason)")
-        }
         committed = true
     }
 
     deinit {
         if pointer.pointee.pb != nil { avio_closep(&pointer.pointee.pb) }
         avformat_free_context(pointer)
-        if !committed { unlink(temporaryPath) }
+        if !committed { unlink(finalPath) }
     }
 }
 

@@ -6,8 +6,9 @@ import Foundation
 /// optionally muxes an `AudioTrack`'s packets back unchanged.
 ///
 /// The index ('moov') is moved to the front on finish, so players can start before the
-/// whole file has arrived. The file is written under a temporary name in the same directory and renamed by
-/// `finish()`; a writer dropped without `finish()` (or after an error) deletes it.
+/// whole file has arrived, and the file can be read from a pipe. The writer writes exactly the
+/// file at `url` (vtkc gives it an `OutputTarget`'s staging file); a writer dropped without
+/// `finish()` (or after an error) deletes it.
 public final class VideoWriter {
     /// Encoder settings.
     public struct Options: Sendable, Equatable {
@@ -44,7 +45,7 @@ public final class VideoWriter {
     private var audio: AudioMuxer?
     private var closed = false
 
-    /// Prepares `url` for writing; nothing appears at `url` until `finish()`. Throws a one-line
+    /// Prepares `url` for writing (created when the header is written). Throws a one-line
     /// error naming the file when the path is not writable or an argument is out of range.
     public convenience init(url: URL, width: Int, height: Int, frameRate: Rational,
                             options: Options = .init(), audio: AudioTrack? = nil) throws {
@@ -129,8 +130,8 @@ public final class VideoWriter {
         }
     }
 
-    /// Flushes the encoder, writes the remaining audio and the trailer, and renames the
-    /// temporary file to `url`. A video needs at least one frame.
+    /// Flushes the encoder, writes the remaining audio and the trailer, and closes the file.
+    /// A video needs at least one frame.
     public func finish() throws {
         guard !closed else { throw VideoIOError.writerClosed(path: url.path) }
         closed = true

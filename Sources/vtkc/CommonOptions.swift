@@ -1,6 +1,7 @@
 import ArgumentParser
 import Codec
 import Foundation
+import SafeOutput
 import ViTok
 import VTKFormat
 
@@ -45,10 +46,14 @@ struct ModelOptions: ParsableArguments {
 
 /// `-o`, `-y`, `--json` and `--quiet`, shared by the commands that write a file.
 struct OutputOptions: ParsableArguments {
-    @Option(name: .shortAndLong, help: ArgumentHelp("Output file.", valueName: "file"))
+    @Option(name: .shortAndLong, help: ArgumentHelp(
+        "Output: a file, a character device (/dev/null) or FIFO (written in place), or - for "
+            + "standard output.", valueName: "file"))
     var output: String
 
-    @Flag(name: .customShort("y"), help: "Overwrite the output if it exists (otherwise refuse, like ffmpeg).")
+    @Flag(name: .customShort("y"), help: ArgumentHelp(
+        "Overwrite the output if it is an existing regular file (otherwise refuse, like ffmpeg).",
+        discussion: "Devices and FIFOs are written in place and never replaced; -y is not needed for them."))
     var overwrite = false
 
     @Flag(name: .long, help: "Print a machine-readable JSON summary on stdout.")
@@ -57,19 +62,27 @@ struct OutputOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "No progress bar and no summary on stderr.")
     var quiet = false
 
-    var url: URL { URL(fileURLWithPath: output) }
-
-    /// Throws unless the output may be written: it must differ from `input` and, without
-    /// `-y`, not exist yet.
-    func checkWritable(input: String) throws {
-        let a = URL(fileURLWithPath: input).standardizedFileURL.path
-        guard a != url.standardizedFileURL.path else {
-            throw ValidationError("the output \(output) is the input file; choose another name")
-        }
-        if !overwrite && FileManager.default.fileExists(atPath: url.path) {
-            throw CodecError.outputExists(path: output)
+    func validate() throws {
+        if json && output == "-" {
+            throw ValidationError("--json prints to standard output, which -o - already uses for the output")
         }
     }
+
+    /// The output target, checked before any work starts: it must not be `input` itself and,
+    /// without `-y`, not an existing regular file.
+    func target(input: String) throws -> OutputTarget {
+        if output != "-", input != "-", sameFile(input, output) {
+            throw ValidationError("the output \(output) is the input file; choose another name")
+        }
+        return try OutputTarget(path: output, overwrite: overwrite)
+    }
+}
+
+/// Whether both paths name one existing file (same device and inode).
+func sameFile(_ a: String, _ b: String) -> Bool {
+    var x = stat(), y = stat()
+    guard stat(a, &x) == 0, stat(b, &y) == 0 else { return false }
+    return x.st_dev == y.st_dev && x.st_ino == y.st_ino
 }
 
 /// How `compress` covers frames with tiles.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Codec
+import SafeOutput
 import Foundation
 import VideoIO
 
@@ -43,7 +44,7 @@ struct Compress: ParsableCommand {
     }
 
     func run() throws {
-        try out.checkWritable(input: input)
+        let target = try out.target(input: input)
         let start = Date()
         let reader = try VideoReader(url: URL(fileURLWithPath: input))
         let model = try modelOptions.load()
@@ -55,7 +56,7 @@ struct Compress: ParsableCommand {
         let bar = ProgressBar(label: "compress", quiet: out.quiet)
         compressor.progress = { bar.update(done: $0, total: $1) }
         compressor.notice = { printError("vtkc: \($0)") }
-        let sink = try VTKFileSink(url: out.url, overwrite: out.overwrite)
+        let sink = VTKFileSink(target: target)
         let result = try compressor.compress(reader, path: input, into: sink)
         bar.finish()
         let seconds = Date().timeIntervalSince(start)
@@ -73,7 +74,7 @@ struct Compress: ParsableCommand {
         if out.json {
             try printJSON(summary)
         } else if !out.quiet {
-            printError("\(out.output): \(result.frames) frames \(result.width)x\(result.height) @ "
+            printError("\(target.displayName): \(result.frames) frames \(result.width)x\(result.height) @ "
                 + "\(result.frameRate), \(result.groups) groups x \(result.tilesPerGroup) tiles -> "
                 + "\(sink.fileBytes) bytes (" + String(format: "%.4f bpp", summary.bitsPerPixel)
                 + String(format: ") in %.1f s (%.2f fps)", seconds, summary.framesPerSecond))

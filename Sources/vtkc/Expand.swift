@@ -1,5 +1,6 @@
 import ArgumentParser
 import Codec
+import SafeOutput
 import Foundation
 import VideoIO
 
@@ -42,7 +43,7 @@ struct Expand: ParsableCommand {
 
 
     func run() throws {
-        try out.checkWritable(input: input)
+        let target = try out.target(input: input)
         let start = Date()
         let source = try VTKFileSource(url: URL(fileURLWithPath: input))
         let model = try modelOptions.load()
@@ -56,12 +57,13 @@ struct Expand: ParsableCommand {
         }
         let header = source.header
         let writer = try VideoWriter(
-            url: out.url, width: header.width, height: header.height,
+            url: URL(fileURLWithPath: target.stagingPath), width: header.width, height: header.height,
             frameRate: Rational(num: header.frameRate.num, den: header.frameRate.den),
             options: x264.writerOptions, audio: audio)
         let bar = ProgressBar(label: "expand", quiet: out.quiet)
         expander.progress = { bar.update(done: $0, total: $1) }
         let result = try expander.expand(source, path: input, into: writer)
+        try target.commit()
         bar.finish()
         let seconds = Date().timeIntervalSince(start)
         let summary = Summary(
@@ -72,7 +74,7 @@ struct Expand: ParsableCommand {
         if out.json {
             try printJSON(summary)
         } else if !out.quiet {
-            printError("\(out.output): \(result.frames) frames \(result.width)x\(result.height) @ "
+            printError("\(target.displayName): \(result.frames) frames \(result.width)x\(result.height) @ "
                 + "\(result.frameRate)\(audio != nil ? " with audio" : "")"
                 + String(format: " in %.1f s (%.2f fps)", seconds, summary.framesPerSecond))
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Codec
+import SafeOutput
 import Foundation
 
 /// `vtkc latents`: export the latent tensor of a .vtk file.
@@ -16,23 +17,47 @@ struct Latents: ParsableCommand {
     @Argument(help: ArgumentHelp("A .vtk file.", valueName: "file.vtk"))
     var input: String
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Output: Z.npy or Z.safetensors.", valueName: "file"))
+    @Option(name: .shortAndLong, help: ArgumentHelp(
+        "Output: Z.npy or Z.safetensors, a device or FIFO, or - for standard output.", valueName: "file"))
     var output: String
 
-    @Flag(name: .customShort("y"), help: "Overwrite the output (and sidecar) if it exists.")
+    @Option(name: .long, help: ArgumentHelp(
+        "npy or safetensors (default: from the output's extension; safetensors for - and for "
+            + "names without one).", valueName: "format"))
+    var format: LatentExport.Format?
+
+    @Flag(name: .customShort("y"), help: "Overwrite the output (and sidecar) if it is an existing regular file.")
     var overwrite = false
+
+    /// The format: the option, else the extension, else safetensors (self-describing).
+    var chosenFormat: LatentExport.Format {
+        format ?? LatentExport.Format(rawValue: URL(fileURLWithPath: output).pathExtension.lowercased())
+            ?? .safetensors
+    }
 
     func validate() throws {
         let ext = URL(fileURLWithPath: output).pathExtension.lowercased()
-        guard LatentExport.Format(rawValue: ext) != nil else {
-            throw ValidationError("-o must end in .npy or .safetensors (got '\(output)')")
+        if format == nil, output != "-", !ext.isEmpty, LatentExport.Format(rawValue: ext) == nil {
+            throw ValidationError("-o must end in .npy or .safetensors, or give --format (got '\(output)')")
         }
     }
 
     func run() throws {
+        if output != "-", sameFile(input, output) {
+            throw ValidationError("the output \(output) is the input file; choose another name")
+        }
+        let target = try OutputTarget(path: output, overwrite: overwrite)
+        // The .npy geometry sidecar goes beside a regular file; a stream carries the array only.
+        let sidecar = chosenFormat == .npy && !target.kind.isStream
+            ? try OutputTarget(path: LatentExport.sidecarPath(for: output), overwrite: overwrite) : nil
+        if chosenFormat == .npy && sidecar == nil {
+            printError("vtkc: \(target.displayName) gets the array only; use --format safetensors to keep the geometry")
+        }
         let source = try VTKFileSource(url: URL(fileURLWithPath: input))
-        let shape = try LatentExport.export(source, path: input, to: URL(fileURLWithPath: output),
-                                            overwrite: overwrite)
-        printError("\(output): float32 latents of shape \(shape)")
+        let shape = try LatentExport.export(source, path: input, format: chosenFormat, to: target,
+                                            sidecar: sidecar)
+        printError("\(target.displayName): float32 latents of shape \(shape)")
     }
 }
+
+extension LatentExport.Format: ExpressibleByArgument {}

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Codec
+import SafeOutput
 import Foundation
 import VideoIO
 
@@ -38,13 +39,13 @@ struct Reencode: ParsableCommand {
 
 
     func run() throws {
-        try out.checkWritable(input: input)
+        let target = try out.target(input: input)
         let start = Date()
         let reader = try VideoReader(url: URL(fileURLWithPath: input))
         let info = reader.info
         guard var frame = try reader.nextFrame() else { throw CodecError.noFrames(path: input) }
         let width = frame.width, height = frame.height
-        let writer = try VideoWriter(url: out.url, width: width, height: height, frameRate: info.frameRate,
+        let writer = try VideoWriter(url: URL(fileURLWithPath: target.stagingPath), width: width, height: height, frameRate: info.frameRate,
                                      options: x264.writerOptions)
         let bar = ProgressBar(label: "reencode", quiet: out.quiet)
         var count = 0
@@ -60,8 +61,9 @@ struct Reencode: ParsableCommand {
             frame = next
         }
         try writer.finish()
+        try target.commit()
         bar.finish()
-        let bytes = try out.url.resourceValues(forKeys: [.fileSizeKey]).fileSize ?? 0
+        let bytes = target.committedBytes
         let rate = info.frameRate.reduced
         let summary = Summary(
             input: input, output: out.output, crf: x264.crf, preset: x264.preset, frames: count, width: width,
@@ -71,7 +73,7 @@ struct Reencode: ParsableCommand {
         if out.json {
             try printJSON(summary)
         } else if !out.quiet {
-            printError("\(out.output): \(count) frames \(width)x\(height), \(bytes) bytes, "
+            printError("\(target.displayName): \(count) frames \(width)x\(height), \(bytes) bytes, "
                 + String(format: "%.4f bits per pixel", summary.bitsPerPixel))
         }
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Metrics
+import SafeOutput
 
 /// `vtkc score`: PSNR, SSIM, LPIPS and rFVD of a distorted video against its reference.
 struct Score: ParsableCommand {
@@ -91,6 +92,9 @@ struct Score: ParsableCommand {
     func validate() throws {
         if let frames, frames < 1 { throw ValidationError("--frames must be at least 1, got \(frames)") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        for (option, path) in [("--csv", csv), ("--plot", plot)] where path == "-" {
+            throw ValidationError("\(option) - is not possible: the report itself goes to standard output")
+        }
     }
 
     func run() throws {
@@ -103,8 +107,8 @@ struct Score: ParsableCommand {
         let progress = ScoreProgressLine(enabled: !quiet)
         let report = try scorer.score(pairs: pairs) { progress.show($0) }
         progress.finish()
-        if let csv { try ScoreCSV.render(report).writeAtomically(to: csv) }
-        if let plot { try ScorePlot.render(report).writeAtomically(to: plot) }
+        if let csv { try write(ScoreCSV.render(report), to: csv) }
+        if let plot { try write(ScorePlot.render(report), to: plot) }
         print(json ? try ScoreJSON.render(report) : ScoreTable.render(report, perFrame: perFrame), terminator: "")
         if !quiet {
             for note in report.notes { Standard.error("note: " + note) }
@@ -137,17 +141,13 @@ enum Standard {
     static func errorRaw(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
 }
 
-extension String {
-    /// Writes the text to `path` through a temporary file renamed into place.
-    func writeAtomically(to path: String) throws {
-        do { try Data(utf8).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-            throw ScoreOutputError(message: "cannot write \(path): \(error.localizedDescription)")
+extension Score {
+    /// Writes a report file through an output target (replacing an earlier report).
+    func write(_ text: String, to path: String) throws {
+        let target = try OutputTarget(path: path, overwrite: true)
+        do { try Data(text.utf8).write(to: URL(fileURLWithPath: target.stagingPath)) } catch {
+            throw OutputError.io(path: path, operation: "write", reason: error.localizedDescription)
         }
+        try target.commit()
     }
-}
-
-/// A report file that could not be written.
-struct ScoreOutputError: LocalizedError {
-    let message: String
-    var errorDescription: String? { message }
 }

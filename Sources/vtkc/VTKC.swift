@@ -1,4 +1,5 @@
 import ArgumentParser
+import SafeOutput
 
 /// The `vtkc` command: a codec-style front end to the ViTok S-B/4x8 video tokenizer.
 @main
@@ -13,6 +14,12 @@ struct VTKC: ParsableCommand {
         version: VTKCVersion.string,
         subcommands: [Compress.self, Expand.self, Score.self, Info.self, Latents.self, Seams.self, Bench.self, Reencode.self]
     )
+
+    /// SIGINT and SIGTERM remove unfinished outputs (exit 130 and 143) before parsing starts.
+    static func main() {
+        InterruptCleanup.install()
+        main(nil)
+    }
 }
 
 enum VTKCVersion {

@@ -28,15 +28,17 @@ enum CodecCLI {
         var stderr: String
     }
 
-    /// Runs `vtkc` with `arguments` in `directory` (no $VTKC_MODEL unless `modelVariable`).
-    static func run(_ arguments: [String], in directory: URL, modelVariable: String? = nil) throws -> Result {
+    /// Runs `vtkc` with `arguments` in `directory` (no $VTKC_MODEL unless `modelVariable`;
+    /// `environment` adds variables).
+    static func run(_ arguments: [String], in directory: URL, modelVariable: String? = nil,
+                    environment extra: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
         process.currentDirectoryURL = directory
         var environment = ProcessInfo.processInfo.environment
         environment["VTKC_MODEL"] = modelVariable
-        process.environment = environment
+        process.environment = environment.merging(extra) { $1 }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -46,6 +48,24 @@ enum CodecCLI {
         process.waitUntilExit()
         return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                       stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// Runs `vtkc` and returns standard output as raw bytes (for binary output to `-`).
+    static func runRaw(_ arguments: [String], in directory: URL) throws -> (status: Int32, stdout: Data) {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        var environment = ProcessInfo.processInfo.environment
+        environment["VTKC_MODEL"] = nil
+        process.environment = environment
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, data)
     }
 
     /// Writes a short H.264 clip of moving gradients.

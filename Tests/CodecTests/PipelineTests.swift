@@ -1,4 +1,5 @@
 import Codec
+import SafeOutput
 import ViTok
 import VideoIO
 import VTKFormat
@@ -164,7 +165,7 @@ final class PipelineTests: XCTestCase {
         try Data("keep me".utf8).write(to: url)
         XCTAssertThrowsError(try compress(SyntheticSource(width: 8, height: 8, count: 2),
                                           model: AveragePoolModel())) { error in
-            XCTAssertEqual(error as? CodecError, .outputExists(path: url.path))
+            XCTAssertEqual(error as? OutputError, .exists(path: url.path))
         }
         XCTAssertEqual(try Data(contentsOf: url), Data("keep me".utf8))
         try compress(SyntheticSource(width: 8, height: 8, count: 2), model: AveragePoolModel(),

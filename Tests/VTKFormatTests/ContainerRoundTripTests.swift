@@ -90,27 +90,30 @@ final class ContainerRoundTripTests: XCTestCase {
         XCTAssertNoThrow(try reader.verify())
     }
 
-    func testWriterRefusesToOverwriteAndCleansUp() throws {
+    /// A writer that fails or is dropped unfinished removes the file it was writing (where
+    /// finished bytes go is OutputTarget's job, tested in SafeOutputTests).
+    func testUnfinishedWriterRemovesItsFile() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let url = dir.appendingPathComponent("out.vtk")
-        try Data("keep me".utf8).write(to: url)
         let header = smallHeader()
-        assertFormatError(.outputExists, ["out.vtk", "already exists"]) { try VTKWriter(url: url, header: header, overwrite: false) }
         do {
-            let writer = try VTKWriter(url: url, header: header, overwrite: true)
+            let writer = try VTKWriter(url: url, header: header)
             try writer.appendGroup(randomGroups(header, seed: 1)[0])
             assertFormatError(.misuse, ["40 frames need 3 groups but 1 were appended"]) { try writer.finish() }
         }
-        XCTAssertEqual(try Data(contentsOf: url), Data("keep me".utf8))
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["out.vtk"], "temporary file left behind")
+        do {
+            let writer = try VTKWriter(url: url, header: header)
+            try writer.appendGroup(randomGroups(header, seed: 1)[0])
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), [], "partial file left behind")
     }
 
     func testWriterMisuseIsReported() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let header = smallHeader(frames: 16)
-        let writer = try VTKWriter(url: dir.appendingPathComponent("m.vtk"), header: header, overwrite: false)
+        let writer = try VTKWriter(url: dir.appendingPathComponent("m.vtk"), header: header)
         try writer.setAudio([9])
         assertFormatError(.misuse, ["audio was already written"]) { try writer.setAudio([9]) }
         try writer.appendGroup(randomGroups(header, seed: 1)[0])
@@ -132,7 +135,7 @@ final class ContainerRoundTripTests: XCTestCase {
         var provisional = header
         provisional.frameCount = 1
         let url = dir.appendingPathComponent("late.vtk")
-        let writer = try VTKWriter(url: url, header: provisional, overwrite: false)
+        let writer = try VTKWriter(url: url, header: provisional)
         for g in groups { try writer.appendGroup(g) }
         try writer.setAudio([7])
         try writer.finish(frameCount: 40)
@@ -146,12 +149,12 @@ final class ContainerRoundTripTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: dir) }
         var header = smallHeader()
         header.modelSHA256 = [1, 2, 3]
-        assertFormatError(.malformed, ["SHA-256 has 3 bytes"]) { try VTKWriter(url: dir.appendingPathComponent("h.vtk"), header: header, overwrite: false) }
+        assertFormatError(.malformed, ["SHA-256 has 3 bytes"]) { try VTKWriter(url: dir.appendingPathComponent("h.vtk"), header: header) }
         header = smallHeader()
         header.frameRate = VTKRational(num: 0, den: 1)
-        assertFormatError(.malformed, ["frame rate numerator is 0"]) { try VTKWriter(url: dir.appendingPathComponent("h.vtk"), header: header, overwrite: false) }
+        assertFormatError(.malformed, ["frame rate numerator is 0"]) { try VTKWriter(url: dir.appendingPathComponent("h.vtk"), header: header) }
         header = smallHeader(encoding: .quantized(bits: 17))
-        assertFormatError(.malformed, ["quantizer bits is 17"]) { try VTKWriter(url: dir.appendingPathComponent("h.vtk"), header: header, overwrite: false) }
+        assertFormatError(.malformed, ["quantizer bits is 17"]) { try VTKWriter(url: dir.appendingPathComponent("h.vtk"), header: header) }
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), [])
     }
 

@@ -49,7 +49,7 @@ final class LatentEncodingTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: dir) }
         for encoding in [VTKLatentEncoding.float16, .quantized(bits: 8)] {
             let header = smallHeader(encoding: encoding)
-            let writer = try VTKWriter(url: dir.appendingPathComponent("n.vtk"), header: header, overwrite: true)
+            let writer = try VTKWriter(url: dir.appendingPathComponent("n.vtk"), header: header)
             var group = randomGroups(header, seed: 1)[0]
             for bad in [Float.nan, .infinity, -.infinity] {
                 group[37] = bad
@@ -61,7 +61,7 @@ final class LatentEncodingTests: XCTestCase {
             XCTAssertEqual(writer.groupsWritten, 0)
         }
         let header = smallHeader(encoding: .float16)
-        let writer = try VTKWriter(url: dir.appendingPathComponent("h.vtk"), header: header, overwrite: true)
+        let writer = try VTKWriter(url: dir.appendingPathComponent("h.vtk"), header: header)
         var group = randomGroups(header, seed: 1)[0]
         group[5] = 70000
         assertFormatError(.invalidLatents, ["beyond the float16 range"]) { try writer.appendGroup(group) }

@@ -56,7 +56,7 @@ func temporaryDirectory() throws -> URL {
 /// Writes a file with the given groups (and audio after `audioAfter` groups) and returns its bytes.
 func writeFile(_ header: VTKHeader, _ groups: [[Float]], audio: [UInt8]? = nil, audioAfter: Int = Int.max,
                to url: URL) throws -> [UInt8] {
-    let writer = try VTKWriter(url: url, header: header, overwrite: true)
+    let writer = try VTKWriter(url: url, header: header)
     for (i, group) in groups.enumerated() {
         if i == audioAfter, let audio { try writer.setAudio(audio) }
         try writer.appendGroup(group)
