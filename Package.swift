@@ -51,7 +51,7 @@ let package = Package(
         .target(name: "ViTok", dependencies: ["COpenBLAS", "SafeTensors"], swiftSettings: kernelFlags),
         .target(name: "VTKFormat", swiftSettings: cpuFlags),
         .target(name: "Metrics", dependencies: ["COpenBLAS", "SafeTensors", "VideoIO"],
-                swiftSettings: cpuFlags),
+                swiftSettings: kernelFlags),
         .target(name: "Codec", dependencies: ["CCrypto", "SafeOutput", "VideoIO", "ViTok", "VTKFormat"],
                 swiftSettings: cpuFlags),
 

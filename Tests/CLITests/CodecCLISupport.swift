@@ -70,7 +70,7 @@ enum CodecCLI {
 
     /// Writes a short H.264 clip of moving gradients.
     static func writeClip(_ url: URL, width: Int, height: Int, frames: Int,
-                          rate: Rational = Rational(num: 30000, den: 1001)) throws {
+                          rate: Rational = Rational(num: 30000, den: 1001), shift: Int = 0) throws {
         let writer = try VideoWriter(url: url, width: width, height: height, frameRate: rate,
                                      options: .init(crf: 10, preset: "ultrafast"))
         for i in 0..<frames {
@@ -78,7 +78,7 @@ enum CodecCLI {
             for y in 0..<height {
                 for x in 0..<width {
                     let p = (y * width + x) * 3
-                    pixels[p] = UInt8((x * 4 + i * 3) & 255)
+                    pixels[p] = UInt8((x * 4 + i * 3 + shift * y) & 255)
                     pixels[p + 1] = UInt8((y * 5 + 40) & 255)
                     pixels[p + 2] = UInt8(((x + y) * 3 + 100) & 255)
                 }
