@@ -23,8 +23,8 @@ struct Bench: ParsableCommand {
         """)
     var reference: String?
 
-    @Option(help: "Threads for OpenBLAS and the engine.")
-    var threads: Int = 2
+    @OptionGroup var runtime: RuntimeOptions
+    var threads: Int { runtime.threads }
 
     @Option(help: "Timed repetitions; the best is reported.")
     var repeats: Int = 3
@@ -33,8 +33,8 @@ struct Bench: ParsableCommand {
     var json = false
 
     func validate() throws {
-        guard threads >= 1, repeats >= 1 else {
-            throw ValidationError("--threads and --repeats must be at least 1")
+        guard repeats >= 1 else {
+            throw ValidationError("--repeats must be at least 1")
         }
     }
 

@@ -5,6 +5,23 @@ import SafeOutput
 import ViTok
 import VTKFormat
 
+/// `--threads`, the one thread option of every command that computes (model, metrics, bench).
+struct RuntimeOptions: ParsableArguments {
+    @Option(name: .customLong("threads"), help: ArgumentHelp(
+        "Worker threads (default: all cores, \(ProcessInfo.processInfo.activeProcessorCount) here). "
+            + "Outputs are identical for any value.", valueName: "n"))
+    var requested: Int?
+
+    /// The thread count to use.
+    var threads: Int { requested ?? ProcessInfo.processInfo.activeProcessorCount }
+
+    func validate() throws {
+        if let requested, !(1...1024).contains(requested) {
+            throw ValidationError("--threads must be between 1 and 1024 (got \(requested))")
+        }
+    }
+}
+
 /// `--model` and `--threads`, shared by the commands that run the model.
 struct ModelOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
@@ -14,16 +31,7 @@ struct ModelOptions: ParsableArguments {
         valueName: "file|dir"))
     var model: String?
 
-    @Option(name: .long, help: ArgumentHelp(
-        "Worker threads for the model (default: the engine's choice). The output does not "
-            + "depend on it.", valueName: "n"))
-    var threads: Int?
-
-    func validate() throws {
-        if let threads, threads < 1 || threads > 1024 {
-            throw ValidationError("--threads must be between 1 and 1024 (got \(threads))")
-        }
-    }
+    @OptionGroup var runtime: RuntimeOptions
 
     /// Loads the model the options name, or the default one.
     func load() throws -> ViTokModel {
@@ -39,7 +47,7 @@ struct ModelOptions: ParsableArguments {
             throw ViTokError(.io, file: nil, "\(url.path) (from \(origin)) does not exist")
         }
         let loaded = try ViTokModel.load(url)
-        if let threads { loaded.threads = threads }
+        loaded.threads = runtime.threads
         return loaded
     }
 }
@@ -165,9 +173,11 @@ func printError(_ line: String) {
     FileHandle.standardError.write(Data((line + "\n").utf8))
 }
 
-/// Prints `value` as pretty, key-sorted JSON on standard output.
+/// Prints `value` as pretty, key-sorted JSON on standard output, keys in snake_case (the one
+/// JSON style of every subcommand: `tiles_per_group`, `bits_per_pixel`, ...).
 func printJSON<T: Encodable>(_ value: T) throws {
     let encoder = JSONEncoder()
+    encoder.keyEncodingStrategy = .convertToSnakeCase
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     let data = try encoder.encode(value)
     FileHandle.standardOutput.write(data + Data("\n".utf8))

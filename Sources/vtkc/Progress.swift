@@ -8,7 +8,8 @@ import Darwin
 /// A one-line progress bar on standard error (frames done / total, speed, time left), drawn
 /// only when standard error is a terminal and the user did not ask for quiet.
 final class ProgressBar {
-    private let label: String
+    /// The text before the bar (it may change between updates).
+    var label: String
     private let enabled: Bool
     private let start = Date()
     private var lastDraw = Date.distantPast

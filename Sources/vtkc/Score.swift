@@ -70,8 +70,7 @@ struct Score: ParsableCommand {
     @Flag(name: .long, help: "Resize distorted frames to the reference's size (bilinear) instead of failing when sizes differ.")
     var resizeToRef = false
 
-    @Option(name: .long, help: ArgumentHelp("Threads for SSIM and the network products (default: all cores).", valueName: "N"))
-    var threads: Int?
+    @OptionGroup var runtime: RuntimeOptions
 
     @Flag(name: .long, help: "No progress and no notes on stderr (errors are still printed).")
     var quiet = false
@@ -91,7 +90,6 @@ struct Score: ParsableCommand {
 
     func validate() throws {
         if let frames, frames < 1 { throw ValidationError("--frames must be at least 1, got \(frames)") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
         for (option, path) in [("--csv", csv), ("--plot", plot)] where path == "-" {
             throw ValidationError("\(option) - is not possible: the report itself goes to standard output")
         }
@@ -102,43 +100,21 @@ struct Score: ParsableCommand {
                                           distorted: URL(fileURLWithPath: distorted))
         let options = ScoreOptions(metrics: metrics ?? Metric.allCases, metricsExplicit: metrics != nil,
                                    frames: frames, resizeToReference: resizeToRef,
-                                   threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+                                   threads: runtime.threads)
         let scorer = try VideoScorer(options: options)
-        let progress = ScoreProgressLine(enabled: !quiet)
-        let report = try scorer.score(pairs: pairs) { progress.show($0) }
-        progress.finish()
+        let bar = ProgressBar(label: "score", quiet: quiet)
+        let report = try scorer.score(pairs: pairs) { p in
+            bar.label = p.pairs > 1 ? "score [\(p.pair + 1)/\(p.pairs)] \(p.name)" : "score \(p.name)"
+            bar.update(done: p.frame, total: p.frames)
+        }
+        bar.finish()
         if let csv { try write(ScoreCSV.render(report), to: csv) }
         if let plot { try write(ScorePlot.render(report), to: plot) }
         print(json ? try ScoreJSON.render(report) : ScoreTable.render(report, perFrame: perFrame), terminator: "")
         if !quiet {
-            for note in report.notes { Standard.error("note: " + note) }
+            for note in report.notes { printError("note: " + note) }
         }
     }
-}
-
-/// A `\r`-rewritten progress line on stderr, shown only when stderr is a terminal.
-final class ScoreProgressLine {
-    private let enabled: Bool
-    private var shown = false
-
-    init(enabled: Bool) { self.enabled = enabled && isatty(STDERR_FILENO) == 1 }
-
-    func show(_ p: ScoreProgress) {
-        guard enabled else { return }
-        let total = p.frames > 0 ? "/\(p.frames)" : ""
-        let pair = p.pairs > 1 ? "[\(p.pair + 1)/\(p.pairs)] " : ""
-        Standard.errorRaw("\r\u{1B}[K\(pair)\(p.name): frame \(p.frame)\(total)")
-        shown = true
-    }
-
-    func finish() {
-        if shown { Standard.errorRaw("\r\u{1B}[K") }
-    }
-}
-
-enum Standard {
-    static func error(_ line: String) { errorRaw(line + "\n") }
-    static func errorRaw(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
 }
 
 extension Score {

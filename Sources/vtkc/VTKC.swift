@@ -23,5 +23,5 @@ struct VTKC: ParsableCommand {
 }
 
 enum VTKCVersion {
-    static let string = "0.2.0"
+    static let string = "0.3.0"
 }

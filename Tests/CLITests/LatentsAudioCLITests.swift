@@ -103,11 +103,11 @@ final class SeamsCLITests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         let rows = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]])
         XCTAssertEqual(rows.map { $0["tiling"] as? String }, ["none", "overlap 8 cosine"])
-        XCTAssertEqual(rows.map { $0["tilesPerGroup"] as? Int }, [4, 6])
+        XCTAssertEqual(rows.map { $0["tiles_per_group"] as? Int }, [4, 6])
         for row in rows {
             XCTAssertEqual(row["frames"] as? Int, 16)
-            XCTAssertNotNil(row["psnrBorder"] as? Double)
-            XCTAssertNotNil(row["psnrRest"] as? Double)
+            XCTAssertNotNil(row["psnr_border"] as? Double)
+            XCTAssertNotNil(row["psnr_rest"] as? Double)
         }
         XCTAssertEqual(CodecCLI.entries(dir), ["ref.mp4"])
         let bad = try CodecCLI.run(["seams", "ref.mp4", "--tilings", "overlap:99"], in: dir)

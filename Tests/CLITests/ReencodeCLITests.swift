@@ -22,7 +22,7 @@ final class ReencodeCLITests: XCTestCase {
             let bytes = try XCTUnwrap(try url.resourceValues(forKeys: [.fileSizeKey]).fileSize)
             XCTAssertEqual(json["bytes"] as? Int, bytes)
             XCTAssertEqual(json["frames"] as? Int, 17)
-            let bpp = try XCTUnwrap(json["bitsPerPixel"] as? Double)
+            let bpp = try XCTUnwrap(json["bits_per_pixel"] as? Double)
             XCTAssertEqual(bpp, Double(bytes * 8) / Double(45 * 33 * 17), accuracy: 1e-9)
             sizes.append(bytes)
         }
