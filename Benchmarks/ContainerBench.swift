@@ -32,7 +32,7 @@ struct ContainerBench {
         let header = VTKHeader(
             modelName: "bench", modelSHA256: SHA256.hash([UInt8]()), modelConfigJSON: "{}",
             width: 1920, height: 1080, frameCount: 16, frameRate: VTKRational(num: 30, den: 1),
-            tiling: VTKTiling(mode: .pad, tileWidth: 128, tileHeight: 128, columns: 15, rows: 9),
+            tiling: VTKTiling(mode: .plain, tileWidth: 128, tileHeight: 128, columns: 15, rows: 9),
             tokensPerTile: 1024, latentChannels: channels, encoding: .float16)
         print("one group: \(tiles) tiles x 1024 tokens x \(channels) channels = \(values.count) values")
         var baselineEncode = 0.0, baselineDecode = 0.0

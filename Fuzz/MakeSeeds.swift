@@ -12,7 +12,7 @@ struct MakeSeeds {
             let header = VTKHeader(
                 modelName: "vitok-fuzz", modelSHA256: SHA256.hash(Array("w".utf8)), modelConfigJSON: "{}",
                 width: 130, height: 60, frameCount: 20, frameRate: VTKRational(num: 25, den: 1),
-                tiling: VTKTiling(mode: .pad, tileWidth: 128, tileHeight: 128, columns: 2, rows: 1),
+                tiling: VTKTiling(mode: .plain, tileWidth: 128, tileHeight: 128, columns: 2, rows: 1),
                 tokensPerTile: 4, latentChannels: 3, encoding: encoding, predictionStride: stride,
                 metadata: ["source": "a.mp4"])
             let writer = try VTKWriter(url: dir.appendingPathComponent("seed\(n).vtk"), header: header)

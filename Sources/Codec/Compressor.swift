@@ -12,6 +12,14 @@ public struct CompressSummary: Sendable, Codable, Equatable {
     public var frameRate: String
     /// Whether an audio track was stored.
     public var audio: Bool
+    /// How the frames were tiled and the latents stored, in the words of the options.
+    public var tiling: String
+    public var latentEncoding: String
+    /// Bytes of the finished file (0 when the sink is not a file).
+    public var bytes = 0
+
+    /// File bits per source pixel.
+    public var bitsPerPixel: Double { Double(bytes * 8) / Double(max(1, width * height * frames)) }
 }
 
 /// Streams frames through the model into a latent sink, one group at a time: memory does not
@@ -66,18 +74,12 @@ public final class Compressor {
             progress?(grouper.framesRead, info.frameCount)
             group = try grouper.next()
         }
-        var audio = source.audio
-        if let track = audio, !track.isMP4Compatible {
-            notice?("dropping the \(track.codecName) audio track: expand writes MP4, which cannot "
-                    + "hold \(track.codecName) without re-encoding (kept: "
-                    + AudioTrack.mp4Codecs.sorted().joined(separator: ", ") + ")")
-            audio = nil
-        }
+        let audio = AudioTrack.keptInMP4(source.audio) { notice?($0) }
         try sink.finish(frameCount: grouper.framesRead, audio: audio)
         return CompressSummary(
             frames: grouper.framesRead, groups: groups, tilesPerGroup: layout.count,
             width: layout.width, height: layout.height, frameRate: rate.description,
-            audio: audio != nil)
+            audio: audio != nil, tiling: tiling.description, latentEncoding: encoding.description)
     }
 
     private func header(info: SourceInfo, rate: Rational, layout: TileLayout,

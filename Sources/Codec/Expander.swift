@@ -10,6 +10,8 @@ public struct ExpandSummary: Sendable, Codable, Equatable {
     public var width: Int
     public var height: Int
     public var frameRate: String
+    /// Whether an audio track was written (set by `expand(file:to:options:)`).
+    public var audio = false
 }
 
 /// Decodes a latent stream group by group and writes exactly the source's frames.
@@ -38,8 +40,13 @@ public final class Expander {
     /// Decodes every group of `source` into `sink` and finishes the sink.
     public func expand(_ source: LatentSource, path: String, into sink: FrameSink) throws
         -> ExpandSummary {
+        try expand(source, layout: try prepare(source.header, path: path), path: path, into: sink)
+    }
+
+    /// `expand` for a source already checked by `prepare`, which gave `layout`.
+    func expand(_ source: LatentSource, layout: TileLayout, path: String, into sink: FrameSink) throws
+        -> ExpandSummary {
         let header = source.header
-        let layout = try prepare(header, path: path)
         let coder = GroupCoder(model: model, layout: layout, maxBatch: maxBatch)
         let total = header.frameCount
         var written = 0

@@ -105,3 +105,10 @@ public enum TileAxis {
         return (0...gaps).map { i in (i * span * 2 + gaps) / (gaps * 2) }
     }
 }
+
+extension TilingOptions: CustomStringConvertible {
+    /// The options in the words of the command line: "none", or "overlap, overlap 32, cosine blend".
+    public var description: String {
+        mode.overlaps ? "\(mode.rawValue), overlap \(overlap), \(ramp.rawValue) blend" : mode.rawValue
+    }
+}

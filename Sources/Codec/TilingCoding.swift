@@ -3,14 +3,14 @@ import VTKFormat
 
 /// How tiling options map to the container's one-byte tiling mode.
 ///
-/// Values 0, 1 and 2 are the container's named modes (`pad`, `overlapBlend` with a linear
-/// ramp, `reflectPad`); the codec adds 3 (overlap, cosine ramp), 4 (overlap with reflection
+/// Values 0, 1 and 2 are the container's named modes (`plain`, `overlap` with a linear
+/// ramp, `reflect`); the codec adds 3 (overlap, cosine ramp), 4 (overlap with reflection
 /// padding, linear ramp) and 5 (overlap with reflection padding, cosine ramp).
 extension TilingOptions {
     static let modeCodes: [(TilingMode, BlendRamp?, UInt8)] = [
-        (.none, nil, VTKTiling.Mode.pad.rawValue),
-        (.reflect, nil, VTKTiling.Mode.reflectPad.rawValue),
-        (.overlap, .linear, VTKTiling.Mode.overlapBlend.rawValue),
+        (.none, nil, VTKTiling.Mode.plain.rawValue),
+        (.reflect, nil, VTKTiling.Mode.reflect.rawValue),
+        (.overlap, .linear, VTKTiling.Mode.overlap.rawValue),
         (.overlap, .cosine, 3),
         (.overlapReflect, .linear, 4),
         (.overlapReflect, .cosine, 5),

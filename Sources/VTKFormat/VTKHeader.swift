@@ -19,17 +19,20 @@ public struct VTKTiling: Sendable, Hashable {
         public var rawValue: UInt8
         public init(rawValue: UInt8) { self.rawValue = rawValue }
         /// Tiles on a regular grid without overlap; the frame is padded to the grid by
-        /// repeating edge pixels.
-        public static let pad = Mode(rawValue: 0)
-        /// Overlapping tiles (`overlapX`/`overlapY` pixels), blended linearly in pixel space.
-        public static let overlapBlend = Mode(rawValue: 1)
-        /// Tiles on a regular grid; the frame is padded to the grid by reflection.
-        public static let reflectPad = Mode(rawValue: 2)
+        /// repeating edge pixels (`--tiling none`).
+        public static let plain = Mode(rawValue: 0)
+        /// Overlapping tiles (`overlapX`/`overlapY` pixels), blended linearly in pixel space
+        /// (`--tiling overlap --blend linear`).
+        public static let overlap = Mode(rawValue: 1)
+        /// Tiles on a regular grid; the frame is padded to the grid by reflection
+        /// (`--tiling reflect`).
+        public static let reflect = Mode(rawValue: 2)
+        /// The command line's name of the mode (the codec names the modes it adds).
         public var description: String {
             switch self {
-            case .pad: return "pad"
-            case .overlapBlend: return "overlap-blend"
-            case .reflectPad: return "reflect-pad"
+            case .plain: return "none"
+            case .overlap: return "overlap"
+            case .reflect: return "reflect"
             default: return "mode-\(rawValue)"
             }
         }

@@ -27,56 +27,26 @@ struct Expand: ParsableCommand {
     @Flag(name: .long, help: "Decode even if the file was made with other weights of the same shape.")
     var forceModel = false
 
-    struct Summary: Encodable {
-        var input: String
-        var output: String
-        var frames: Int
-        var groups: Int
-        var tilesPerGroup: Int
-        var width: Int
-        var height: Int
-        var frameRate: String
-        var audio: Bool
-        var seconds: Double
-        var framesPerSecond: Double
-    }
-
-
     func run() throws {
         let target = try out.target(input: input)
         let start = Date()
-        let source = try VTKFileSource(url: URL(fileURLWithPath: input))
         let model = try modelOptions.load()
         let expander = Expander(model: model, identity: try ModelIdentity(model))
         expander.forceModel = forceModel
-        _ = try expander.prepare(source.header, path: input)
-        var audio = try source.audioTrack()
-        if let track = audio, !track.isMP4Compatible {
-            printError("vtkc: dropping the stored \(track.codecName) audio track: MP4 cannot hold it")
-            audio = nil
-        }
-        let header = source.header
-        let writer = try VideoWriter(
-            url: URL(fileURLWithPath: target.stagingPath), width: header.width, height: header.height,
-            frameRate: Rational(num: header.frameRate.num, den: header.frameRate.den),
-            options: x264.writerOptions, audio: audio)
         let bar = ProgressBar(label: "expand", quiet: out.quiet)
         expander.progress = { bar.update(done: $0, total: $1) }
-        let result = try expander.expand(source, path: input, into: writer)
-        try target.commit()
+        let result = try expander.expand(file: URL(fileURLWithPath: input), to: target,
+                                         options: x264.writerOptions) { printError("vtkc: \($0)") }
         bar.finish()
         let seconds = Date().timeIntervalSince(start)
-        let summary = Summary(
-            input: input, output: out.output, frames: result.frames, groups: result.groups,
-            tilesPerGroup: result.tilesPerGroup, width: result.width, height: result.height,
-            frameRate: result.frameRate, audio: audio != nil, seconds: seconds,
-            framesPerSecond: Double(result.frames) / max(seconds, 1e-9))
+        let fps = Double(result.frames) / max(seconds, 1e-9)
         if out.json {
-            try printJSON(summary)
+            try printJSON(RunReport(input: input, output: out.output, summary: result, seconds: seconds,
+                                    fields: ["frames_per_second": .number(fps)]))
         } else if !out.quiet {
             printError("\(target.displayName): \(result.frames) frames \(result.width)x\(result.height) @ "
-                + "\(result.frameRate)\(audio != nil ? " with audio" : "")"
-                + String(format: " in %.1f s (%.2f fps)", seconds, summary.framesPerSecond))
+                + "\(result.frameRate)\(result.audio ? " with audio" : "")"
+                + String(format: " in %.1f s (%.2f fps)", seconds, fps))
         }
     }
 }

@@ -62,10 +62,7 @@ struct Info: ParsableCommand {
         let counts = reader.byteCounts
         let pixels = Double(h.width * h.height * h.frameCount)
         let rate = h.frameRate
-        let tiling = TilingOptions(h.tiling).map {
-            $0.mode.overlaps ? "\($0.mode.rawValue), overlap \($0.overlap), \($0.ramp.rawValue) blend"
-                : $0.mode.rawValue
-        } ?? "\(h.tiling.mode)"
+        let tiling = TilingOptions(h.tiling)?.description ?? "\(h.tiling.mode)"
         let audio = try source.audioTrack().map {
             Report.Audio(codec: $0.codecName, sampleRate: $0.sampleRate, channels: $0.channels,
                          packets: $0.packets.count, seconds: $0.duration)

@@ -23,58 +23,22 @@ struct Reencode: ParsableCommand {
 
     @OptionGroup var x264: X264Options
 
-    struct Summary: Encodable {
-        var input: String
-        var output: String
-        var crf: Int
-        var preset: String
-        var frames: Int
-        var width: Int
-        var height: Int
-        var frameRate: String
-        var bytes: Int
-        var bitsPerPixel: Double
-        var seconds: Double
-    }
-
-
     func run() throws {
         let target = try out.target(input: input)
         let start = Date()
-        let reader = try VideoReader(url: URL(fileURLWithPath: input))
-        let info = reader.info
-        guard var frame = try reader.nextFrame() else { throw CodecError.noFrames(path: input) }
-        let width = frame.width, height = frame.height
-        let writer = try VideoWriter(url: URL(fileURLWithPath: target.stagingPath), width: width, height: height, frameRate: info.frameRate,
-                                     options: x264.writerOptions)
         let bar = ProgressBar(label: "reencode", quiet: out.quiet)
-        var count = 0
-        while true {
-            guard frame.width == width, frame.height == height else {
-                throw CodecError.frameSizeChanged(path: input, frame: count, expected: "\(width)x\(height)",
-                                                  got: "\(frame.width)x\(frame.height)")
-            }
-            try writer.write(frame)
-            count += 1
-            bar.update(done: count, total: max(info.frameCount, count))
-            guard let next = try reader.nextFrame() else { break }
-            frame = next
-        }
-        try writer.finish()
-        try target.commit()
+        let result = try Transcoder.transcode(file: URL(fileURLWithPath: input), to: target,
+                                              options: x264.writerOptions) { bar.update(done: $0, total: $1) }
         bar.finish()
-        let bytes = target.committedBytes
-        let rate = info.frameRate.reduced
-        let summary = Summary(
-            input: input, output: out.output, crf: x264.crf, preset: x264.preset, frames: count, width: width,
-            height: height, frameRate: "\(rate.num)/\(rate.den)", bytes: bytes,
-            bitsPerPixel: Double(bytes * 8) / Double(width * height * count),
-            seconds: Date().timeIntervalSince(start))
+        let bitsPerPixel = Double(result.bytes * 8) / Double(result.width * result.height * result.frames)
         if out.json {
-            try printJSON(summary)
+            try printJSON(RunReport(input: input, output: out.output, summary: result,
+                                    seconds: Date().timeIntervalSince(start),
+                                    fields: ["bits_per_pixel": .number(bitsPerPixel), "crf": .integer(x264.crf),
+                                             "preset": .text(x264.preset)]))
         } else if !out.quiet {
-            printError("\(target.displayName): \(count) frames \(width)x\(height), \(bytes) bytes, "
-                + String(format: "%.4f bits per pixel", summary.bitsPerPixel))
+            printError("\(target.displayName): \(result.frames) frames \(result.width)x\(result.height), "
+                + "\(result.bytes) bytes, " + String(format: "%.4f bits per pixel", bitsPerPixel))
         }
     }
 }

@@ -34,7 +34,7 @@ final class CrossImplementationTests: XCTestCase {
         XCTAssertEqual(header.modelSHA256, Array(0..<32))
         XCTAssertEqual(header.frameRate, VTKRational(num: 30000, den: 1001))
         XCTAssertEqual(header.pixelAspect, VTKRational(num: 4, den: 3))
-        XCTAssertEqual(header.tiling, VTKTiling(mode: .overlapBlend, tileWidth: 128, tileHeight: 128, overlapX: 106,
+        XCTAssertEqual(header.tiling, VTKTiling(mode: .overlap, tileWidth: 128, tileHeight: 128, overlapX: 106,
                                                 overlapY: 0, columns: 2, rows: 1))
         XCTAssertEqual(header.encoding, encoding)
         XCTAssertEqual(header.predictionStride, predictionStride)

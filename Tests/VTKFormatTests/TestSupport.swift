@@ -29,7 +29,7 @@ func smallHeader(encoding: VTKLatentEncoding = .float16, frames: Int = 40, chann
         modelConfigJSON: #"{"latent_channels": 4, "tubelet": [4, 8, 8]}"#,
         width: 200, height: 100, frameCount: frames, frameRate: VTKRational(num: 30000, den: 1001),
         pixelAspect: VTKRational(num: 1, den: 1), groupLength: 16,
-        tiling: VTKTiling(mode: .overlapBlend, tileWidth: 128, tileHeight: 128, overlapX: 56, overlapY: 0,
+        tiling: VTKTiling(mode: .overlap, tileWidth: 128, tileHeight: 128, overlapX: 56, overlapY: 0,
                           columns: columns, rows: rows),
         tokensPerTile: tokens, latentChannels: channels, encoding: encoding,
         metadata: ["source": "clip.mp4", "codec": "h264", "rotation": "90", "duration": "1.334667"])

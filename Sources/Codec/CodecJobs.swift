@@ -1,0 +1,93 @@
+import Foundation
+import SafeOutput
+import VideoIO
+import VTKFormat
+
+// The codec's three jobs as one call each: an input, an output target and options in, a
+// summary out. The command-line front end parses options, calls one of these and prints.
+
+extension Compressor {
+    /// Compresses the video at `input` into a .vtk file at `target` (committed on success).
+    public func compress(file input: URL, to target: OutputTarget) throws -> CompressSummary {
+        let reader = try VideoReader(url: input)
+        let sink = VTKFileSink(target: target)
+        var summary = try compress(reader, path: input.path, into: sink)
+        summary.bytes = sink.fileBytes
+        return summary
+    }
+}
+
+extension Expander {
+    /// Expands the .vtk file at `input` into an H.264 MP4 at `target` (committed on success).
+    /// A stored audio track MP4 cannot hold is dropped with a `notice`.
+    public func expand(file input: URL, to target: OutputTarget, options: VideoWriter.Options,
+                       notice: (String) -> Void = { _ in }) throws -> ExpandSummary {
+        let source = try VTKFileSource(url: input)
+        let header = source.header
+        let layout = try prepare(header, path: input.path)
+        let audio = AudioTrack.keptInMP4(try source.audioTrack(), notice: notice)
+        let writer = try VideoWriter(
+            url: URL(fileURLWithPath: target.stagingPath), width: header.width, height: header.height,
+            frameRate: Rational(num: header.frameRate.num, den: header.frameRate.den),
+            options: options, audio: audio)
+        var summary = try expand(source, layout: layout, path: input.path, into: writer)
+        try target.commit()
+        summary.audio = audio != nil
+        return summary
+    }
+}
+
+/// What a transcode produced.
+public struct TranscodeSummary: Sendable, Codable, Equatable {
+    public var frames: Int
+    public var width: Int
+    public var height: Int
+    public var frameRate: String
+    /// Bytes of the finished file.
+    public var bytes: Int
+}
+
+/// Decodes a video and writes every frame with the project's H.264 writer: the classic-codec
+/// baseline the tokenizer is measured against. Audio is dropped.
+public enum Transcoder {
+    /// Transcodes `input` into `target` (committed on success); `progress` gets (frames done,
+    /// frames expected).
+    public static func transcode(file input: URL, to target: OutputTarget, options: VideoWriter.Options,
+                                 progress: (Int, Int) -> Void = { _, _ in }) throws -> TranscodeSummary {
+        let reader = try VideoReader(url: input)
+        let info = reader.info
+        guard let first = try reader.nextFrame() else { throw CodecError.noFrames(path: input.path) }
+        let (width, height) = (first.width, first.height)
+        let writer = try VideoWriter(url: URL(fileURLWithPath: target.stagingPath), width: width,
+                                     height: height, frameRate: info.frameRate, options: options)
+        var frame: RGBFrame? = first
+        var count = 0
+        while let current = frame {
+            guard current.width == width, current.height == height else {
+                throw CodecError.frameSizeChanged(path: input.path, frame: count, expected: "\(width)x\(height)",
+                                                  got: "\(current.width)x\(current.height)")
+            }
+            try writer.write(current)
+            count += 1
+            progress(count, max(info.frameCount, count))
+            frame = try reader.nextFrame()
+        }
+        try writer.finish()
+        try target.commit()
+        let rate = info.frameRate.reduced
+        return TranscodeSummary(frames: count, width: width, height: height,
+                                frameRate: "\(rate.num)/\(rate.den)", bytes: target.committedBytes)
+    }
+}
+
+extension AudioTrack {
+    /// `track` when MP4 can hold it; nil (with a notice) when it cannot, since expand writes MP4.
+    /// The one place that decides which audio survives.
+    static func keptInMP4(_ track: AudioTrack?, notice: (String) -> Void) -> AudioTrack? {
+        guard let track, !track.isMP4Compatible else { return track }
+        notice("dropping the \(track.codecName) audio track: expand writes MP4, which cannot hold "
+               + "\(track.codecName) without re-encoding (kept: "
+               + AudioTrack.mp4Codecs.sorted().joined(separator: ", ") + ")")
+        return nil
+    }
+}
