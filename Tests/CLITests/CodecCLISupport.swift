@@ -22,6 +22,24 @@ enum CodecCLI {
 
     final class Marker {}
 
+    /// Reads a pipe to its end on a background thread.
+    private final class ErrorDrain: @unchecked Sendable {
+        private var data = Data()
+        private let done = DispatchSemaphore(value: 0)
+
+        init(_ handle: FileHandle) {
+            Thread {
+                self.data = handle.readDataToEndOfFile()
+                self.done.signal()
+            }.start()
+        }
+
+        func wait() -> Data {
+            done.wait()
+            return data
+        }
+    }
+
     struct Result {
         var status: Int32
         var stdout: String
@@ -32,6 +50,20 @@ enum CodecCLI {
     /// `environment` adds variables).
     static func run(_ arguments: [String], in directory: URL, modelVariable: String? = nil,
                     environment extra: [String: String] = [:]) throws -> Result {
+        let (status, out, err) = try launch(arguments, in: directory, modelVariable: modelVariable,
+                                            environment: extra)
+        return Result(status: status, stdout: String(decoding: out, as: UTF8.self),
+                      stderr: String(decoding: err, as: UTF8.self))
+    }
+
+    /// Runs `vtkc` and returns standard output as raw bytes (for binary output to `-`).
+    static func runRaw(_ arguments: [String], in directory: URL) throws -> (status: Int32, stdout: Data) {
+        let (status, out, _) = try launch(arguments, in: directory, modelVariable: nil, environment: [:])
+        return (status, out)
+    }
+
+    private static func launch(_ arguments: [String], in directory: URL, modelVariable: String?,
+                               environment extra: [String: String]) throws -> (Int32, Data, Data) {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -43,29 +75,11 @@ enum CodecCLI {
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        // Drain stderr on another thread: a full pipe would block the child.
+        let errData = ErrorDrain(err.fileHandleForReading)
         let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
-    }
-
-    /// Runs `vtkc` and returns standard output as raw bytes (for binary output to `-`).
-    static func runRaw(_ arguments: [String], in directory: URL) throws -> (status: Int32, stdout: Data) {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        var environment = ProcessInfo.processInfo.environment
-        environment["VTKC_MODEL"] = nil
-        process.environment = environment
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, data)
+        return (process.terminationStatus, outData, errData.wait())
     }
 
     /// Writes a short H.264 clip of moving gradients.

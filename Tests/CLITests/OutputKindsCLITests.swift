@@ -128,14 +128,7 @@ private final class FIFOReader: @unchecked Sendable {
 
     init(path: String) {
         Thread {
-            let fd = open(path, O_RDONLY)
-            var chunk = [UInt8](repeating: 0, count: 65536)
-            while fd >= 0 {
-                let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-                if count <= 0 { break }
-                self.data.append(contentsOf: chunk[0..<count])
-            }
-            close(fd)
+            self.data = FileHandle(forReadingAtPath: path)?.readDataToEndOfFile() ?? Data()
             self.done.signal()
         }.start()
     }

@@ -127,14 +127,7 @@ final class OutputTargetTests: XCTestCase {
         let text = String(repeating: "0123456789", count: 200_000)
         let received = ReceivedBytes()
         let reader = Thread {
-            let fd = open(fifo, O_RDONLY)
-            var chunk = [UInt8](repeating: 0, count: 65536)
-            while fd >= 0 {
-                let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-                if count <= 0 { break }
-                received.data.append(contentsOf: chunk[0..<count])
-            }
-            close(fd)
+            received.data = FileHandle(forReadingAtPath: fifo)?.readDataToEndOfFile() ?? Data()
             received.done.signal()
         }
         reader.start()
