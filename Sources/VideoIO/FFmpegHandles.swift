@@ -3,20 +3,45 @@ import Foundation
 
 // One owner per FFmpeg handle: each class allocates in its throwing init and frees in deinit.
 
-/// An opened input file (AVFormatContext from avformat_open_input).
+/// An opened input (AVFormatContext from avformat_open_input): a file by path, or a file
+/// descriptor or memory buffer through custom I/O.
 final class InputContext {
     let pointer: UnsafeMutablePointer<AVFormatContext>
+    /// What was opened, so that it can be opened again (see `reopen()`).
+    let input: VideoInput
+    /// The custom I/O of a descriptor or memory input, freed after the format context.
+    private let customIO: CustomIO?
 
-    /// Opens `path`; `probeStreams` also decodes a little to fill in the stream parameters.
-    init(path: String, probeStreams: Bool = true) throws {
+    /// Opens `input`, naming `input.name` in errors; `probeStreams` also decodes a little to
+    /// fill in the stream parameters.
+    init(input: VideoInput, probeStreams: Bool = true) throws {
         FFmpegLog.configure()
-        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size == 0 {
-            throw VideoIOError.invalidArgument(path: path, detail: "the file is empty")
-        }
+        self.input = input
+        let path = input.name
         var context: UnsafeMutablePointer<AVFormatContext>?
-        try check(avformat_open_input(&context, path, nil, nil), "open input", path)
+        switch input {
+        case .file:
+            if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size == 0 {
+                throw VideoIOError.invalidArgument(path: path, detail: "the file is empty")
+            }
+            customIO = nil
+            try check(avformat_open_input(&context, path, nil, nil), "open input", path)
+        case .fileDescriptor(let fd, _):
+            customIO = try CustomIO(source: DescriptorSource(fd: fd), name: path)
+        case .memory(let bytes, _):
+            if bytes.isEmpty { throw VideoIOError.invalidArgument(path: path, detail: "the input is empty") }
+            customIO = try CustomIO(source: MemorySource(bytes: bytes), name: path)
+        }
+        if let customIO { context = try customIO.openFormat(name: path) }
         guard let context else {
             throw FFmpegError(code: vtkc_averror(ENOMEM), operation: "open input", path: path)
+        }
+        do {
+            if let customIO, !customIO.source.isSeekable { try customIO.checkIndexReachable(context, name: path) }
+        } catch {
+            var owned: UnsafeMutablePointer<AVFormatContext>? = context
+            avformat_close_input(&owned)
+            throw error
         }
         let status = probeStreams ? avformat_find_stream_info(context, nil) : 0
         if status < 0 {
@@ -25,6 +50,13 @@ final class InputContext {
             throw FFmpegError(code: status, operation: "read stream info", path: path)
         }
         pointer = context
+    }
+
+    /// A second, independent context on the same input without stream probing (the frame
+    /// counter's), or nil when the input can be read only once (a pipe).
+    func reopen() throws -> InputContext? {
+        if let customIO, !customIO.source.isSeekable { return nil }
+        return try InputContext(input: input, probeStreams: false)
     }
 
     deinit {

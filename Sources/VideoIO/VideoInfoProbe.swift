@@ -77,11 +77,12 @@ enum VideoInfoProbe {
 
     /// MP4/MOV sample tables store one entry per frame, so their count is exact. Other
     /// containers are demuxed once more (packets only, no decoding); empty packets, which AVI
-    /// uses for dropped frames, and packets marked for discarding are not counted.
+    /// uses for dropped frames, and packets marked for discarding are not counted. An input
+    /// that can be read only once (a pipe) gives the stored count, or 0 when it has none.
     static func countFrames(input: InputContext, streamIndex: Int, trustStored: Bool, path: String) throws -> Int {
         let stored = Int(input.stream(streamIndex).pointee.nb_frames)
         if stored > 0, trustStored { return stored }
-        let counter = try InputContext(path: path, probeStreams: false)
+        guard let counter = try input.reopen() else { return max(stored, 0) }
         guard streamIndex < counter.streamCount else { return max(stored, 0) }
         for index in 0..<counter.streamCount where index != streamIndex {
             counter.stream(index).pointee.discard = AVDISCARD_ALL

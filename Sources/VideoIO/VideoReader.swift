@@ -14,8 +14,10 @@ import Foundation
 public final class VideoReader {
     /// What the file says about its video stream.
     public let info: VideoInfo
-    /// The file being read.
+    /// The file being read; for a descriptor or memory input, a file URL of its name.
     public let url: URL
+    /// What errors call the input: the file's path, or the name given with the input.
+    public let name: String
 
     private let input: InputContext
     private let decoder: CodecContext
@@ -33,10 +35,20 @@ public final class VideoReader {
 
     /// Opens `url` and its best video stream. Throws a one-line error naming the file when it
     /// is missing, unreadable, not a video, or has a codec this FFmpeg cannot decode.
-    public init(url: URL) throws {
-        let path = url.path
-        self.url = url
-        let input = try InputContext(path: path)
+    public convenience init(url: URL) throws {
+        try self.init(input: .file(url))
+    }
+
+    /// Opens `source` (a file, a file descriptor such as `.standardInput`, or bytes in memory)
+    /// and its best video stream, with the same one-line errors, naming `source.name`. From a
+    /// pipe, an MP4/MOV whose index follows the media data is refused with an error saying so,
+    /// and `info.frameCount` is the container's stored count or 0 (a pipe cannot be read
+    /// twice to count).
+    public init(input source: VideoInput) throws {
+        let path = source.name
+        if case .file(let url) = source { self.url = url } else { url = URL(fileURLWithPath: path) }
+        name = path
+        let input = try InputContext(input: source)
         self.input = input
         var codec: UnsafePointer<AVCodec>?
         let found = av_find_best_stream(input.pointer, AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0)
@@ -116,7 +128,7 @@ public final class VideoReader {
                 finished = true
                 return false
             }
-            if status != vtkc_averror_eagain() { try check(status, "decode video", url.path) }
+            if status != vtkc_averror_eagain() { try check(status, "decode video", name) }
             try feedDecoder()
         }
     }
@@ -124,7 +136,7 @@ public final class VideoReader {
     /// Reads packets until one video packet (or the end-of-stream flush) reaches the decoder,
     /// keeping audio packets on the way.
     private func feedDecoder() throws {
-        let path = url.path
+        let path = name
         if demuxerDone {
             try check(avcodec_send_packet(decoder.pointer, nil), "flush video decoder", path)
             return

@@ -6,6 +6,7 @@ public struct VideoInfo: Sendable, Equatable {
     /// Number of video frames. Taken from the container's frame count where the container
     /// stores one per sample (MP4/MOV sample tables) and otherwise counted by demuxing every
     /// packet of the stream without decoding (empty "dropped frame" packets are not counted).
+    /// From a pipe, which cannot be read twice, it is the stored count or 0 (unknown).
     /// The frames `VideoReader.nextFrame()` returns are the final word.
     public var frameCount: Int
     /// Frames per second as an exact rational: the stream's average rate, else its base rate,
