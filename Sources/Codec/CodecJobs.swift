@@ -7,11 +7,12 @@ import VTKFormat
 // summary out. The command-line front end parses options, calls one of these and prints.
 
 extension Compressor {
-    /// Compresses the video at `input` into a .vtk file at `target` (committed on success).
-    public func compress(file input: URL, to target: OutputTarget) throws -> CompressSummary {
-        let reader = try VideoReader(url: input)
+    /// Compresses the video `input` (a file, or standard input for streamable formats) into a
+    /// .vtk file at `target` (committed on success).
+    public func compress(_ input: VideoInput, to target: OutputTarget) throws -> CompressSummary {
+        let reader = try VideoReader(input: input)
         let sink = VTKFileSink(target: target)
-        var summary = try compress(reader, path: input.path, into: sink)
+        var summary = try compress(reader, path: input.name, into: sink)
         summary.bytes = sink.fileBytes
         return summary
     }

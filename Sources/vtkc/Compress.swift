@@ -16,7 +16,9 @@ struct Compress: ParsableCommand {
             untouched; other audio is dropped with a notice.
             """)
 
-    @Argument(help: ArgumentHelp("Input video (anything FFmpeg reads).", valueName: "input"))
+    @Argument(help: ArgumentHelp(
+        "Input video (anything FFmpeg reads), or - for standard input (streamable formats: MKV, "
+            + "WebM, MPEG-TS, NUT, Y4M, AVI, MP4 with its index first).", valueName: "input"))
     var input: String
 
     @OptionGroup var out: OutputOptions
@@ -36,7 +38,8 @@ struct Compress: ParsableCommand {
         let bar = ProgressBar(label: "compress", quiet: out.quiet)
         compressor.progress = { bar.update(done: $0, total: $1) }
         compressor.notice = { printError("vtkc: \($0)") }
-        let result = try compressor.compress(file: URL(fileURLWithPath: input), to: target)
+        let source: VideoInput = input == "-" ? .standardInput : .file(URL(fileURLWithPath: input))
+        let result = try compressor.compress(source, to: target)
         bar.finish()
         let seconds = Date().timeIntervalSince(start)
         let fps = Double(result.frames) / max(seconds, 1e-9)
