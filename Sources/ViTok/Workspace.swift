@@ -1,0 +1,42 @@
+import Foundation
+
+/// Scratch memory for one batch of clips going through a tower: activations of `rows` tokens,
+/// one attention score tile per worker, and room for one block's int8 weights expanded to
+/// float32 (`weightValues` floats; none for a float model).
+final class Workspace {
+    let x, normed, qkv, attention, gate, up: UnsafeMutablePointer<Float>
+    let scores, sums: UnsafeMutablePointer<Float>
+    let expandedWeights: UnsafeMutablePointer<Float>
+    let shape: Shape
+    var workers: Int { shape.workers }
+
+    /// The sizes a workspace is made for; equal shapes can share one.
+    struct Shape: Equatable {
+        var rows, width, hidden, tokens, workers, weightValues: Int
+    }
+
+    /// Query rows per attention tile: large enough for efficient sgemm, small enough that a
+    /// tile of scores (256 x L floats) stays in the L2 cache for L = 1024.
+    static let queryTile = 256
+
+    init(_ shape: Shape) {
+        self.shape = shape
+        let (rows, width, hidden, tokens, workers) = (shape.rows, shape.width, shape.hidden,
+                                                      shape.tokens, shape.workers)
+        x = .allocate(capacity: rows * width)
+        normed = .allocate(capacity: rows * width)
+        qkv = .allocate(capacity: rows * 3 * width)
+        attention = .allocate(capacity: rows * width)
+        gate = .allocate(capacity: rows * hidden)
+        up = .allocate(capacity: rows * hidden)
+        scores = .allocate(capacity: workers * min(Self.queryTile, tokens) * tokens)
+        sums = .allocate(capacity: workers * Self.queryTile)
+        expandedWeights = .allocate(capacity: max(1, shape.weightValues))
+    }
+
+    deinit {
+        for buffer in [x, normed, qkv, attention, gate, up, scores, sums, expandedWeights] {
+            buffer.deallocate()
+        }
+    }
+}
