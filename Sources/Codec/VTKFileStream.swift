@@ -53,6 +53,6 @@ public final class VTKFileSource: LatentSource {
     /// The stored audio track, or nil when the file has none.
     public func audioTrack() throws -> AudioTrack? {
         guard let bytes = try reader.audio() else { return nil }
-        return try AudioTrack(serialized: bytes)
+        return try AudioTrack(serialized: bytes, file: reader.name)
     }
 }

@@ -5,7 +5,7 @@
 enum RecordType: UInt32 {
     /// One group of `groupLength` frames: the latents of all its tiles.
     case group = 1
-    /// The source's audio track, opaque bytes (VideoIO's `AudioTrack.serialized()`).
+    /// The source's audio track, opaque to the container (Codec's `AudioTrack.serialized()`).
     case audio = 2
     /// The last record: u64 group count, u32 audio record count.
     case end = 3

@@ -36,7 +36,8 @@ public final class VTKReader {
 
     private struct Record { let offset: Int; let length: Int }
     private let source: ByteSource
-    private let name: String
+    /// The file's name in errors.
+    public let name: String
     private var groupRecords: [Record] = []
     private var audioRecord: Record?
 

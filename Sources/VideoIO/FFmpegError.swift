@@ -60,8 +60,6 @@ public enum VideoIOError: LocalizedError, Sendable, Equatable {
     case invalidArgument(path: String, detail: String)
     /// The audio track cannot be stored in an MP4 file.
     case audioNotMP4Compatible(path: String, codec: String)
-    /// A serialized audio track is malformed.
-    case malformedAudioTrack(detail: String)
     /// The writer was used after finish() or after a failure.
     case writerClosed(path: String)
     /// A file system operation (rename, remove) failed.
@@ -82,8 +80,6 @@ public enum VideoIOError: LocalizedError, Sendable, Equatable {
             return "\(path): \(detail)"
         case .audioNotMP4Compatible(let path, let codec):
             return "\(path): audio codec '\(codec)' cannot be stored in MP4; drop or re-encode the audio"
-        case .malformedAudioTrack(let detail):
-            return "malformed serialized audio track: \(detail)"
         case .writerClosed(let path):
             return "\(path): the writer is already finished or failed; create a new one"
         case .fileSystem(let path, let detail):

@@ -133,14 +133,16 @@ func wavTone(seconds: Double, sampleRate: Int = 8000) -> [UInt8] {
     let samples = (0..<Int(seconds * Double(sampleRate))).map {
         Int16(8000 * sin(2 * Double.pi * 440 * Double($0) / Double(sampleRate)))
     }
-    var out = ByteWriter()
-    out.bytes += Array("RIFF".utf8)
-    out.u32(UInt32(36 + samples.count * 2))
-    out.bytes += Array("WAVEfmt ".utf8)
-    out.u32(16); out.u16(1); out.u16(1); out.u32(UInt32(sampleRate)); out.u32(UInt32(sampleRate * 2))
-    out.u16(2); out.u16(16)
-    out.bytes += Array("data".utf8)
-    out.u32(UInt32(samples.count * 2))
-    for s in samples { out.u16(UInt16(bitPattern: s)) }
-    return out.bytes
+    var out: [UInt8] = []
+    func u16(_ v: UInt16) { withUnsafeBytes(of: v.littleEndian) { out += $0 } }
+    func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { out += $0 } }
+    out += Array("RIFF".utf8)
+    u32(UInt32(36 + samples.count * 2))
+    out += Array("WAVEfmt ".utf8)
+    u32(16); u16(1); u16(1); u32(UInt32(sampleRate)); u32(UInt32(sampleRate * 2))
+    u16(2); u16(16)
+    out += Array("data".utf8)
+    u32(UInt32(samples.count * 2))
+    for s in samples { u16(UInt16(bitPattern: s)) }
+    return out
 }
