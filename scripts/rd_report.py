@@ -132,15 +132,15 @@ def main(argv=None) -> int:
             info = vtkc(a.vtkc, "info", vtk, "--json")
             vtkc(a.vtkc, "expand", vtk, "-o", mp4, "-y", "-q", "--crf", "0", "--preset", "ultrafast")
             rows.append({"setting": f".vtk {name}", "kind": "vtk", "bytes": info["bytes"]["file"],
-                         "encoding": info["latentEncoding"],
-                         "latent_bytes": info["bytes"]["latents"], "bpp": info["bitsPerPixel"],
-                         "latent_bpp": info["latentBitsPerPixel"], **score(a.vtkc, ref, mp4)})
+                         "encoding": info["latent_encoding"],
+                         "latent_bytes": info["bytes"]["latents"], "bpp": info["bits_per_pixel"],
+                         "latent_bpp": info["latent_bits_per_pixel"], **score(a.vtkc, ref, mp4)})
             print(f"{rows[-1]['setting']}: {rows[-1]['bpp']:.4f} bpp, {rows[-1]['psnr_pooled']:.3f} dB", file=sys.stderr)
         for crf in a.crfs.split(","):
             mp4 = os.path.join(tmp, f"x264-{crf}.mp4")
             r = vtkc(a.vtkc, "reencode", ref, "-o", mp4, "--crf", crf, "--preset", a.preset, "--json")
             rows.append({"setting": f"x264 crf {crf} ({a.preset})", "kind": "x264", "bytes": r["bytes"],
-                         "bpp": r["bitsPerPixel"], **score(a.vtkc, ref, mp4)})
+                         "bpp": r["bits_per_pixel"], **score(a.vtkc, ref, mp4)})
             print(f"{rows[-1]['setting']}: {rows[-1]['bpp']:.4f} bpp, {rows[-1]['psnr_pooled']:.3f} dB", file=sys.stderr)
     f16 = next(r for r in rows if r["setting"] == ".vtk float16")
     for r in rows:

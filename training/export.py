@@ -1,6 +1,6 @@
 """Export a trained ViTok to the engine's formats and load either back into PyTorch.
 
-fp32: one safetensors file with DESIGN.md tensor names and the metadata "vitok_config",
+fp32: one safetensors file with the tensor names of docs/MODEL.md and the metadata "vitok_config",
 "format": "vitok-fp32", "model_name" (plus any extra string entries).
 int8: a directory of safetensors shards (each <= 50 MiB, each with "vitok_config",
 "format": "vitok-int8", "model_name"); every Linear weight except the tiny latent

@@ -1,4 +1,4 @@
-"""PSNR and SSIM on 8-bit RGB frames in PyTorch (DESIGN.md section 6), batched, any device.
+"""PSNR and SSIM on 8-bit RGB frames in PyTorch (as `vtkc score`, man/vtkc.1), batched, any device.
 
 SSIM equals scikit-image `structural_similarity(a, b, gaussian_weights=True, sigma=1.5,
 use_sample_covariance=False, data_range=255, channel_axis=-1)`: an 11-tap Gaussian window

@@ -24,7 +24,7 @@ enum Fixtures {
         Bundle.module.url(forResource: "Fixtures", withExtension: nil)!.appendingPathComponent(name)
     }
 
-    /// The cases of `<kind>.json` (regenerate: /work/venv/bin/python scripts/make_metric_fixtures.py).
+    /// The cases of `<kind>.json` (regenerate: .venv/bin/python scripts/make_fixtures.py metrics).
     static func cases(_ kind: String) throws -> [FixtureCase] {
         try JSONDecoder().decode([FixtureCase].self, from: Data(contentsOf: url("\(kind).json")))
     }

@@ -2,7 +2,7 @@ import XCTest
 @testable import Metrics
 
 /// Frechet distance against numpy/scipy. Fixture (fvd_frechet.json) from
-///     /work/venv/bin/python training/reference/i3d_fixtures.py \
+///     .venv/bin/python scripts/make_fixtures.py i3d \
 ///         --weights weights/i3d_kinetics400.safetensors --out Tests/MetricsTests/Fixtures
 final class FrechetDistanceTests: XCTestCase {
     func testMatchesNumpyReference() throws {

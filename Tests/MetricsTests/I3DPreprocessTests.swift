@@ -4,7 +4,7 @@ import VideoIO
 
 /// The protocol's bilinear resize against torch F.interpolate(mode="bilinear",
 /// align_corners=False, antialias=False). Fixture (i3d_resize.json) from
-///     /work/venv/bin/python training/reference/i3d_fixtures.py \
+///     .venv/bin/python scripts/make_fixtures.py i3d \
 ///         --weights weights/i3d_kinetics400.safetensors --out Tests/MetricsTests/Fixtures
 final class I3DPreprocessTests: XCTestCase {
     func testResizeMatchesTorch() throws {

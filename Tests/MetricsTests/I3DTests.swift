@@ -4,7 +4,7 @@ import XCTest
 
 /// I3D logits and rFVD against the PyTorch reference (training/reference/i3d_torch.py).
 /// Fixtures (i3d_clips.u8, i3d_logits.json) from
-///     /work/venv/bin/python training/reference/i3d_fixtures.py \
+///     .venv/bin/python scripts/make_fixtures.py i3d \
 ///         --weights weights/i3d_kinetics400.safetensors --out Tests/MetricsTests/Fixtures
 final class I3DTests: XCTestCase {
     /// Logits within 1e-3 absolute of the reference (logits here span about -10..15), FVD of

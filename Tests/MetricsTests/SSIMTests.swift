@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import Metrics
 
-/// Reference values: scikit-image, from `/work/venv/bin/python scripts/make_metric_fixtures.py`.
+/// Reference values: scikit-image, from `.venv/bin/python scripts/make_fixtures.py metrics`.
 @Suite struct SSIMTests {
     @Test func matchesScikitImageOnFixtures() throws {
         let cases = try Fixtures.cases("ssim")

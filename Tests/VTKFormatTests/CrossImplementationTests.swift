@@ -4,7 +4,7 @@ import XCTest
 
 /// Files written by the independent Python implementation of docs/FORMAT.md
 /// (scripts/vtk_reference.py). Fixtures made by:
-///     /work/venv/bin/python scripts/vtk_reference.py fixtures Tests/VTKFormatTests/Fixtures
+///     .venv/bin/python scripts/vtk_reference.py fixtures Tests/VTKFormatTests/Fixtures
 /// Swift must decode them to exactly the values Python decoded, and writing the same input
 /// must give the same bytes: the spec, not this code, defines the format.
 final class CrossImplementationTests: XCTestCase {

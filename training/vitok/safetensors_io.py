@@ -1,4 +1,4 @@
-"""safetensors export/import with the `vitok_config` metadata of DESIGN.md."""
+"""safetensors export/import with the `vitok_config` metadata of docs/MODEL.md."""
 from __future__ import annotations
 
 import torch

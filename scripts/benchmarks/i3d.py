@@ -1,8 +1,7 @@
-#!/usr/bin/env python3
-"""Benchmark: I3D Kinetics-400 logits of one 16x224x224 clip, Swift (vtkc's Metrics library)
-against the PyTorch CPU reference (training/reference/i3d_torch.py), in the same run.
+"""i3d: I3D Kinetics-400 logits of one 16x224x224 clip, Swift (vtkc's Metrics library) against
+the PyTorch CPU reference (training/reference/i3d_torch.py), in the same run.
 
-    /work/venv/bin/python scripts/bench_i3d.py [--runs 5] [--threads 2]
+    .venv/bin/python scripts/bench.py i3d [--runs 5] [--threads 2]
 
 Swift side: builds the tests in release and runs I3DBenchmarkTests (it prints per-run seconds
 after one warm-up run). PyTorch side: float32 eager with the same thread count, one warm-up run.
@@ -21,9 +20,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "training" / "reference"))
-from i3d_torch import I3DReference, resize_frames  # noqa: E402
+from scripts.lib import REPO
+from training.reference.i3d_torch import I3DReference, resize_frames
 
 
 def torch_seconds(weights, runs, threads):
@@ -53,12 +51,12 @@ def swift_seconds(runs, threads):
     return [float(x) for x in match.group(1).split()]
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def main(argv=None, prog=None):
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--weights", default=str(REPO / "weights" / "i3d_kinetics400.safetensors"))
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if not Path(args.weights).is_file():
         sys.exit(f"error: {args.weights} is missing; run scripts/fetch_i3d.py first")
     swift = swift_seconds(args.runs, args.threads)
@@ -68,7 +66,3 @@ def main():
     print(f"  PyTorch {torch.__version__} CPU: {t:.3f} s   ({' '.join(f'{x:.3f}' for x in ref)})")
     print(f"  Swift (Metrics.I3D):  {s:.3f} s   ({' '.join(f'{x:.3f}' for x in swift)})")
     print(f"  ratio Swift / PyTorch: {s / t:.2f} (target <= 1.5)")
-
-
-if __name__ == "__main__":
-    main()

@@ -1,7 +1,7 @@
-"""Benchmark the Swift ViTok engine against PyTorch CPU eager on the same weights and clip.
+"""engine: the Swift ViTok engine against PyTorch CPU eager on the same weights and clip.
 
-    swift build -c release --product vtkc
-    .venv/bin/python scripts/bench_engine.py --repeats 9 --int8     # S-B/4x8, 2 threads
+    swift build -c release --product vtkc        (done by bench.py unless --vtkc is given)
+    .venv/bin/python scripts/bench.py engine --repeats 9 --int8     # S-B/4x8, 2 threads
 
 Makes (once) seeded random S-B/4x8 float32 weights in weights/bench/ (and with --int8 their
 int8 shards, the shipped model's format), times PyTorch eager float32 encode/decode of one
@@ -12,8 +12,6 @@ peak RSS, max abs difference to PyTorch). Ratios are medians of in-round ratios.
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import gc
 import json
 import os
 import statistics
@@ -24,11 +22,10 @@ import time
 import torch
 from safetensors.torch import save_file
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, "training"))
-from vitok import config as vconfig  # noqa: E402
-from vitok.model import ViTok  # noqa: E402
-from vitok.safetensors_io import export, load  # noqa: E402
+from scripts.lib import REPO, build_release_vtkc
+from training.vitok import config as vconfig
+from training.vitok.model import ViTok
+from training.vitok.safetensors_io import export, load
 
 CONFIGS = {"sb4x8": vconfig.SB4x8, "sb8x8": vconfig.SB8x8, "sb4x16": vconfig.SB4x16}
 
@@ -58,19 +55,19 @@ def write_int8_shards(weights: str, directory: str, shard_bytes: int = 50 * 2**2
     save_file(shard, os.path.join(directory, f"model-{index:05d}.safetensors"), metadata=meta)
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv=None, prog=None):
+    ap = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0])
     ap.add_argument("--config", choices=sorted(CONFIGS), default="sb4x8")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--repeats", type=int, default=3)
-    ap.add_argument("--vtkc", default=os.path.join(ROOT, ".build", "release", "vtkc"))
+    ap.add_argument("--vtkc", help="a built vtkc (default: build .build/release/vtkc first)")
     ap.add_argument("--weights", default=None, help="float32 safetensors (made when absent)")
     ap.add_argument("--int8", action="store_true",
                     help="also run the same weights as int8 shards (the shipped model's format)")
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
 
     cfg = CONFIGS[args.config]
-    weights = args.weights or os.path.join(ROOT, "weights", "bench",
+    weights = args.weights or os.path.join(REPO, "weights", "bench",
                                            f"vitok-{args.config}-random.safetensors")
     if not os.path.exists(weights):
         os.makedirs(os.path.dirname(weights), exist_ok=True)
@@ -78,6 +75,7 @@ def main():
         export(ViTok(cfg), weights + ".tmp", extra={"model_name": f"vitok-{args.config}-random"})
         os.replace(weights + ".tmp", weights)
         print(f"wrote {weights}")
+    args.vtkc = args.vtkc or str(build_release_vtkc())
     if not os.path.exists(args.vtkc):
         sys.exit(f"{args.vtkc} not found: run `swift build -c release --product vtkc` first")
 
@@ -193,7 +191,3 @@ def main():
             continue
         verdict = "ok" if value <= target else "MISSED"
         print(f"  {name:38s} {shown:>20s}   ratio/value {value:8.3f}  target <= {target:g}  {verdict}")
-
-
-if __name__ == "__main__":
-    main()

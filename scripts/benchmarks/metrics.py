@@ -1,16 +1,17 @@
-#!/usr/bin/env python3
-"""Per-frame cost of SSIM and LPIPS in `vtkc score` against scikit-image and PyTorch, same run.
+"""metrics: per-frame cost of SSIM and LPIPS in `vtkc score` against scikit-image and PyTorch,
+in the same run, at 128x128 and 1280x720.
+
+    .venv/bin/python scripts/bench.py metrics [--threads 1] [--frames N] [--vtkc PATH]
 
 Writes a reference and a distorted clip per frame size as lossless YUV4MPEG2 (4:4:4) files,
 then times `vtkc score --metrics psnr` (decode + PSNR: the baseline), `--metrics psnr,ssim`
 and `--metrics psnr,lpips`; a metric's per-frame cost is (its run - baseline run) / frames.
 The same frames, decoded to RGB in Python, are timed with skimage's structural_similarity
-(DESIGN.md settings) and with training/vitok/lpips.py (PyTorch float32 eager). Both sides use
-the same thread count. Times are CPU seconds (user + system, all threads) so that other
-load on the machine does not distort the ratios; with --threads 1 they equal compute time.
-Ratios < 1 mean vtkc is faster.
-
-Usage: python scripts/bench_metrics.py --vtkc .build/release/vtkc [--threads 1] [--frames N]
+(the settings of `vtkc score`, man/vtkc.1: Gaussian weights, sigma 1.5, population
+covariance, data range 255) and with training/vitok/lpips.py (PyTorch float32 eager). Both
+sides use the same thread count. Times are CPU seconds (user + system, all threads) so that
+other load on the machine does not distort the ratios; with --threads 1 they equal compute
+time. Ratios < 1 mean vtkc is faster. Without --vtkc, builds .build/release/vtkc first.
 """
 from __future__ import annotations
 
@@ -18,14 +19,12 @@ import argparse
 import os
 import resource
 import subprocess
-import sys
 import tempfile
 import time
 
 import numpy as np
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
-sys.path.insert(0, os.path.join(ROOT, "training"))
+from scripts.lib import build_release_vtkc
 
 
 def frames(h: int, w: int, n: int, seed: int) -> np.ndarray:
@@ -67,16 +66,17 @@ def best(fn, repeats: int = 2) -> float:
     return min(fn() for _ in range(repeats))
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--vtkc", default=os.path.join(ROOT, ".build", "release", "vtkc"))
+def main(argv=None, prog=None) -> None:
+    ap = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0])
+    ap.add_argument("--vtkc", help="a built vtkc (default: build .build/release/vtkc first)")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--frames", type=int, default=0, help="frames per clip (default 40 small, 8 at 720p)")
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
+    args.vtkc = args.vtkc or str(build_release_vtkc())
 
     import torch
     from skimage.metrics import structural_similarity
-    from vitok.lpips import LPIPS
+    from training.vitok.lpips import LPIPS
     torch.set_num_threads(args.threads)
     net = LPIPS()
 
@@ -112,7 +112,3 @@ def main() -> None:
             size = f"{w}x{h}"
             print(f"{size:>9}  {'SSIM':6}  {ssim:9.4f}  {ref_ssim:9.4f}  {ssim / ref_ssim:6.2f}  skimage")
             print(f"{size:>9}  {'LPIPS':6}  {lpips:9.4f}  {ref_lpips:9.4f}  {lpips / ref_lpips:6.2f}  PyTorch")
-
-
-if __name__ == "__main__":
-    main()

@@ -1,0 +1,25 @@
+"""container: encode/decode speed of the .vtk latent encodings on one 1080p group, as ratios
+against the float16 path measured in the same run, plus CRC-32 / SHA-256 throughput.
+
+    .venv/bin/python scripts/bench.py container
+
+Compiles Benchmarks/ContainerBench.swift with the VTKFormat sources in release mode with the
+package's CPU target (swiftc -O -wmo -target-cpu haswell) into .build/bench/ and runs it.
+"""
+import argparse
+import subprocess
+import sys
+
+from scripts.lib import REPO
+
+
+def main(argv=None, prog=None):
+    argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0]).parse_args(argv)
+    out = REPO / ".build" / "bench"
+    out.mkdir(parents=True, exist_ok=True)
+    binary = out / "container-bench"
+    sources = sorted(str(p.relative_to(REPO)) for p in (REPO / "Sources" / "VTKFormat").glob("*.swift"))
+    subprocess.run(["swiftc", "-O", "-wmo", "-target-cpu", "haswell", "-parse-as-library",
+                    "-module-name", "VTKBench", *sources, "Benchmarks/ContainerBench.swift",
+                    "-o", str(binary)], cwd=REPO, check=True)
+    sys.exit(subprocess.run([str(binary)], cwd=REPO).returncode)
