@@ -29,8 +29,13 @@ struct Bench: ParsableCommand {
     @Option(help: "Timed repetitions; the best is reported.")
     var repeats: Int = 3
 
-    @Flag(help: "Also print one JSON line with all numbers.")
+    @Flag(help: "Print all numbers as one JSON object on stdout (the text report goes to stderr).")
     var json = false
+
+    /// A line of the text report: stdout, or stderr when stdout carries the JSON.
+    private func say(_ line: String) {
+        if json { printError(line) } else { print(line) }
+    }
 
     func validate() throws {
         guard repeats >= 1 else {
@@ -49,9 +54,9 @@ struct Bench: ParsableCommand {
         results["load_s"] = Date().timeIntervalSince(loadStart)
         engine.threads = threads
         let config = engine.config
-        print("model \(engine.name): tokens \(config.tokens), tubelet \(config.tubelet), "
+        say("model \(engine.name): tokens \(config.tokens), tubelet \(config.tubelet), "
               + "clip \(config.clip), threads \(threads)")
-        print(String(format: "load %.3f s (%d file(s))", results["load_s"]!, engine.weightFiles.count))
+        say(String(format: "load %.3f s (%d file(s))", results["load_s"]!, engine.weightFiles.count))
 
         let referenceData = try reference.map { try SafeTensors.readFloats(URL(fileURLWithPath: $0)) }
         let clip = referenceData?["clip"]?.values ?? syntheticClip(config)
@@ -98,7 +103,7 @@ struct Bench: ParsableCommand {
             results["\(name)_s"] = time
             results["\(name)_floor_s"] = floor
             results["\(name)_flop"] = flop
-            print(String(format: "%@ %.3f s/clip  %.1f GFLOP  %.1f GFLOP/s;  sgemm floor %.3f s"
+            say(String(format: "%@ %.3f s/clip  %.1f GFLOP  %.1f GFLOP/s;  sgemm floor %.3f s"
                          + " (%.1f GFLOP/s): %.2fx the floor (median of the rounds' ratios %.2fx)",
                          name, time, flop / 1e9, flop / time / 1e9, floor, flop / floor / 1e9,
                          time / floor, results["\(name)_round_ratio_median"]!))
@@ -111,15 +116,12 @@ struct Bench: ParsableCommand {
                 results["reconstruction_max_abs_diff"] = maxAbsDifference(pixels, expected)
             }
             for key in ["latents_max_abs_diff", "reconstruction_max_abs_diff"] {
-                if let value = results[key] { print(String(format: "%@ vs reference: %.3g", key, value)) }
+                if let value = results[key] { say(String(format: "%@ vs reference: %.3g", key, value)) }
             }
         }
         results["peak_rss_mib"] = peakResidentMiB()
-        print(String(format: "peak RSS %.0f MiB", results["peak_rss_mib"]!))
-        if json {
-            let data = try JSONSerialization.data(withJSONObject: results, options: [.sortedKeys])
-            print("JSON " + String(decoding: data, as: UTF8.self))
-        }
+        say(String(format: "peak RSS %.0f MiB", results["peak_rss_mib"]!))
+        if json { try printJSON(results) }
     }
 
     /// The model's distinct product shapes that occur more than once, as "m x n x k".
@@ -152,7 +154,7 @@ struct Bench: ParsableCommand {
             + EngineBenchmark.products(config, decoder: true)
         for (key, product) in shapes(config) {
             let rate = rates[key]!
-            print(String(format: "sgemm %@ (%@): %.1f GFLOP/s", key, product.name, rate))
+            say(String(format: "sgemm %@ (%@): %.1f GFLOP/s", key, product.name, rate))
             guard !product.name.contains("^T"), product.name != "p v" else { continue }
             for same in all where "\(same.m)x\(same.n)x\(same.k)" == key {
                 totalFlops += same.flops
@@ -160,7 +162,7 @@ struct Bench: ParsableCommand {
             }
         }
         let rate = totalFlops / totalSeconds / 1e9
-        print(String(format: "sgemm on the model's linear shapes: %.1f GFLOP/s", rate))
+        say(String(format: "sgemm on the model's linear shapes: %.1f GFLOP/s", rate))
         return rate
     }
 

@@ -125,9 +125,8 @@ def main(argv=None, prog=None):
             if proc.returncode != 0:
                 sys.exit(f"vtkc bench failed ({proc.returncode}): {proc.stderr.strip()}")
             if round_ == args.repeats - 1 and name == "float32":
-                sys.stdout.write("".join(l + "\n" for l in proc.stdout.splitlines()
-                                         if not l.startswith("JSON ")))
-            got = json.loads(next(l[5:] for l in proc.stdout.splitlines() if l.startswith("JSON ")))
+                sys.stdout.write(proc.stderr)  # the text report (stdout carries the JSON)
+            got = json.loads(proc.stdout)
             rounds.setdefault(name, []).append(dict(got))
             best = results[name]
             for key in [k for k in got if k.endswith("_round_ratio_median")]:
