@@ -52,7 +52,8 @@ let package = Package(
         .target(name: "VTKFormat", swiftSettings: cpuFlags),
         .target(name: "Metrics", dependencies: ["COpenBLAS", "SafeTensors", "VideoIO"],
                 swiftSettings: kernelFlags),
-        .target(name: "Codec", dependencies: ["CCrypto", "SafeOutput", "VideoIO", "ViTok", "VTKFormat"],
+        .target(name: "Codec",
+                dependencies: ["CCrypto", "SafeOutput", "SafeTensors", "VideoIO", "ViTok", "VTKFormat"],
                 swiftSettings: cpuFlags),
 
         // The thin command-line front end.
@@ -68,6 +69,7 @@ let package = Package(
         .testTarget(name: "VideoIOTests", dependencies: ["VideoIO"], swiftSettings: cpuFlags),
         .testTarget(name: "ViTokTests", dependencies: ["ViTok"],
                     resources: [.copy("Fixtures")], swiftSettings: cpuFlags),
+        .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"], swiftSettings: cpuFlags),
         .testTarget(name: "VTKFormatTests", dependencies: ["VTKFormat"],
                     resources: [.copy("Fixtures")], swiftSettings: cpuFlags),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "VideoIO"],
