@@ -27,6 +27,7 @@ let package = Package(
         .library(name: "VTKFormat", targets: ["VTKFormat"]),
         .library(name: "Metrics", targets: ["Metrics"]),
         .library(name: "Codec", targets: ["Codec"]),
+        .library(name: "Research", targets: ["Research"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -58,12 +59,15 @@ let package = Package(
         .target(name: "Codec",
                 dependencies: ["CCrypto", "SafeOutput", "SafeTensors", "VideoIO", "ViTok", "VTKFormat"],
                 swiftSettings: cpuFlags),
+        // Research tooling on top of the codec (the tile-seam study behind `vtkc seams`).
+        .target(name: "Research", dependencies: ["Codec", "Metrics", "VideoIO", "VTKFormat"],
+                swiftSettings: cpuFlags),
 
         // The thin command-line front end.
         .executableTarget(
             name: "vtkc",
             dependencies: [
-                "Installation", "SafeOutput", "VideoIO", "ViTok", "VTKFormat", "Metrics", "Codec",
+                "Installation", "SafeOutput", "VideoIO", "ViTok", "VTKFormat", "Metrics", "Codec", "Research",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: cpuFlags),
@@ -78,6 +82,8 @@ let package = Package(
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "VideoIO"],
                     resources: [.copy("Fixtures")], swiftSettings: cpuFlags),
         .testTarget(name: "CodecTests", dependencies: ["Codec", "SafeOutput", "VideoIO", "ViTok", "VTKFormat"],
+                    swiftSettings: cpuFlags),
+        .testTarget(name: "ResearchTests", dependencies: ["Codec", "Research", "VideoIO"],
                     swiftSettings: cpuFlags),
         .testTarget(name: "CLITests", dependencies: ["vtkc", "SafeOutput", "VideoIO", "VTKFormat"], swiftSettings: cpuFlags),
     ]
