@@ -31,7 +31,7 @@ public enum LatentExport {
             "tile_x_origins": list(layout.xOrigins), "tile_y_origins": list(layout.yOrigins),
             "tiling": layout.options.mode.rawValue, "overlap": String(layout.options.overlap),
             "blend": layout.options.ramp.rawValue,
-            "model_name": header.modelName, "model_sha256": SHA256.hex(header.modelSHA256),
+            "model_name": header.modelName, "model_sha256": Hex.string(header.modelSHA256),
             "vitok_config": header.modelConfigJSON,
             "latent_encoding": header.encoding.description,
         ].merging(header.metadata.map { ("source_" + $0.key, $0.value) }) { a, _ in a }
