@@ -1,5 +1,6 @@
 import Foundation
 import SafeOutput
+import SafeTensors
 import VTKFormat
 
 /// Writes the latents of a .vtk file as one float32 tensor of shape
@@ -30,7 +31,7 @@ public enum LatentExport {
             "tile_x_origins": list(layout.xOrigins), "tile_y_origins": list(layout.yOrigins),
             "tiling": layout.options.mode.rawValue, "overlap": String(layout.options.overlap),
             "blend": layout.options.ramp.rawValue,
-            "model_name": header.modelName, "model_sha256": SHA256.hex(header.modelSHA256),
+            "model_name": header.modelName, "model_sha256": Hex.string(header.modelSHA256),
             "vitok_config": header.modelConfigJSON,
             "latent_encoding": header.encoding.description,
         ].merging(header.metadata.map { ("source_" + $0.key, $0.value) }) { a, _ in a }
@@ -49,7 +50,8 @@ public enum LatentExport {
         let data = try StagedFile(target)
         switch format {
         case .npy: try data.write(npyHeader(shape: shape))
-        case .safetensors: try data.write(try safetensorsHeader(shape: shape, metadata: meta))
+        case .safetensors:
+            try data.write(SafeTensorsHeader.encode([.init(name: "latents", dtype: .f32, shape: shape)], metadata: meta))
         }
         while let group = try source.nextGroup() {
             try data.write(group.withUnsafeBytes { Array($0) })
@@ -81,19 +83,6 @@ public enum LatentExport {
         let length = UInt16(dict.utf8.count)
         return [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(length & 0xFF), UInt8(length >> 8)]
             + Array(dict.utf8)
-    }
-
-    /// The safetensors preamble: 8-byte length, then the JSON header padded to 8 bytes.
-    static func safetensorsHeader(shape: [Int], metadata: [String: String]) throws -> [UInt8] {
-        let bytes = shape.reduce(4, *)
-        let object: [String: Any] = [
-            "__metadata__": metadata,
-            "latents": ["dtype": "F32", "shape": shape, "data_offsets": [0, bytes]] as [String: Any],
-        ]
-        var json = Array(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]))
-        json += [UInt8](repeating: 0x20, count: (8 - json.count % 8) % 8)
-        let n = UInt64(json.count)
-        return (0..<8).map { UInt8(truncatingIfNeeded: n >> (8 * $0)) } + json
     }
 }
 

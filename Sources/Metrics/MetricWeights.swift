@@ -1,4 +1,5 @@
 import Foundation
+import Installation
 
 /// Locates the converted metric networks (LPIPS AlexNet, I3D Kinetics-400) on disk.
 ///
@@ -10,20 +11,16 @@ public enum MetricWeights {
     /// File name of the I3D Kinetics-400 weights inside the weights directory.
     public static let i3dFileName = "i3d_kinetics400.safetensors"
 
-    /// The directory holding the converted weights: `$VTKC_WEIGHTS_DIR` when set, else
-    /// `<repo>/weights` when this source tree is present, else `<exe>/../share/vtkc/weights`.
+    /// Where the weights directory is looked for (see `ResourceLocation` for the search
+    /// order): `$VTKC_WEIGHTS_DIR`, `<exe>/../share/vtkc/weights`, `<repo>/weights`.
+    public static let location = ResourceLocation(
+        environmentVariable: "VTKC_WEIGHTS_DIR", installedPath: "weights", sourceTreePath: "weights")
+
+    /// The directory holding the converted weights: `$VTKC_WEIGHTS_DIR` when set, else the
+    /// first existing of the installed and source-tree folders; when neither exists, the
+    /// source-tree folder in a checkout, else the installed one (where a message points).
     public static func directory() -> URL {
-        if let env = ProcessInfo.processInfo.environment["VTKC_WEIGHTS_DIR"], !env.isEmpty {
-            return URL(fileURLWithPath: env, isDirectory: true)
-        }
-        let repo = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        if FileManager.default.fileExists(atPath: repo.appendingPathComponent("Package.swift").path) {
-            return repo.appendingPathComponent("weights", isDirectory: true)
-        }
-        let exe = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath()
-        return exe.deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("share/vtkc/weights", isDirectory: true)
+        location.expected()
     }
 
     /// The LPIPS AlexNet weights; throws `MetricWeightsError.missing` when not installed.

@@ -1,32 +1,36 @@
 import Foundation
 import SafeTensors
 
-/// A weights file that is not what the metric networks expect.
-public enum MetricsSafetensorsError: LocalizedError, Equatable {
-    /// The file (path) is unreadable or not valid safetensors (why).
-    case malformed(String, String)
-    /// The file (path) lacks a tensor (name).
-    case missingTensor(String, String)
-    /// A tensor of the file has the wrong shape.
-    case wrongShape(String, String, expected: [Int], found: [Int])
+/// A metric network's weights file that is not what the network expects: unreadable, not
+/// valid safetensors, or with missing, unused or wrong-shaped tensors. The message names the
+/// network, the file, the tensor and the cause, and says how to rebuild the file.
+public struct MetricsSafetensorsError: LocalizedError, Equatable, Sendable {
+    /// The class of problem, when the safetensors reader found it (nil for the network's own
+    /// checks, such as a missing file or the wrong "format" metadata).
+    public let kind: SafeTensorsError.Kind?
+    /// The whole one-line message, hint included.
+    public let message: String
 
-    public var errorDescription: String? {
-        let fix = "; reinstall it with `scripts/setup_weights.sh`"
-        switch self {
-        case let .malformed(path, why): return "\(path) is not a valid safetensors file: \(why)" + fix
-        case let .missingTensor(path, name): return "\(path) lacks tensor \(name)" + fix
-        case let .wrongShape(path, name, expected, found):
-            return "\(path): tensor \(name) has shape \(found), expected \(expected)" + fix
-        }
+    /// An error of `network`'s weights `file` with the cause `detail`.
+    init(_ network: MetricNetwork, file: URL, kind: SafeTensorsError.Kind? = nil, _ detail: String) {
+        self.kind = kind
+        message = "\(network.title) weights \(file.path): \(detail); \(network.hint(file))"
     }
 
-    /// Runs `body`, turning a `SafeTensorsError` it throws about `url` into `.malformed`.
-    static func translating<T>(_ url: URL, _ body: () throws -> T) throws -> T {
+    /// The reader's `error` about `network`'s weights `file`, with the network's hint.
+    init(_ network: MetricNetwork, file: URL, _ error: SafeTensorsError) {
+        let place = error.tensor.map { "tensor '\($0)': " } ?? ""
+        self.init(network, file: file, kind: error.kind, place + error.detail)
+    }
+
+    public var errorDescription: String? { message }
+
+    /// Runs `body`, turning a `SafeTensorsError` it throws about `network`'s `url` into this error.
+    static func translating<T>(_ network: MetricNetwork, _ url: URL, _ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let error as SafeTensorsError {
-            let why = error.tensor.map { "tensor \($0): \(error.detail)" } ?? error.detail
-            throw MetricsSafetensorsError.malformed(url.path, why)
+            throw MetricsSafetensorsError(network, file: url, error)
         }
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
 
-/// A safetensors file that cannot be read or is not valid. The message names the file, the
-/// tensor (where there is one) and the cause.
+/// A safetensors file that cannot be read, is not valid, or does not hold the tensors a loader
+/// asks for. The message names the file, the tensor (where there is one) and the cause; each
+/// domain (ViTok, the metric networks) wraps it in its own error that adds how to fix it.
 public struct SafeTensorsError: LocalizedError, Equatable, Sendable {
     /// What class of problem was found.
     public enum Kind: String, Sendable {
@@ -11,6 +12,14 @@ public struct SafeTensorsError: LocalizedError, Equatable, Sendable {
         case malformedFile
         /// A tensor uses a dtype this reader does not convert (or I8 read without a scale).
         case unsupportedDtype
+        /// A tensor a loader asked `TensorStore` for is absent.
+        case missingTensor
+        /// A tensor has another shape than the loader asked for.
+        case shapeMismatch
+        /// A tensor in the files was not taken by the loader (`TensorStore.finish()`).
+        case unusedTensor
+        /// Two shards hold a tensor of the same name.
+        case duplicateTensor
     }
 
     /// The class of problem.

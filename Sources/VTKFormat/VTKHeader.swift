@@ -158,7 +158,7 @@ public struct VTKHeader: Sendable, Equatable {
         let loaded = name.map { "\($0) " } ?? ""
         throw VTKFormatError(
             file: file.isEmpty ? "<vtk>" : file, kind: .modelMismatch,
-            message: "made with model \(modelName) (sha256 \(SHA256.hex(modelSHA256))) but the loaded model is "
-                + "\(loaded)(sha256 \(SHA256.hex(sha256))); pass the weights it was made with")
+            message: "made with model \(modelName) (sha256 \(Hex.string(modelSHA256))) but the loaded model is "
+                + "\(loaded)(sha256 \(Hex.string(sha256))); pass the weights it was made with")
     }
 }

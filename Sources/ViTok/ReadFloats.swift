@@ -9,24 +9,3 @@ public enum SafeTensors {
         try ViTokError.translating { try SafeTensorsFile.readFloats(url) }
     }
 }
-
-extension ViTokError {
-    /// The same problem, reported as a `ViTokError` of the matching kind.
-    init(_ error: SafeTensorsError) {
-        let kind: Kind = switch error.kind {
-        case .io: .io
-        case .malformedFile: .malformedFile
-        case .unsupportedDtype: .unsupportedDtype
-        }
-        self.init(kind, file: error.file, tensor: error.tensor, error.detail)
-    }
-
-    /// Runs `body`, turning a `SafeTensorsError` it throws into a `ViTokError`.
-    static func translating<T>(_ body: () throws -> T) throws -> T {
-        do {
-            return try body()
-        } catch let error as SafeTensorsError {
-            throw ViTokError(error)
-        }
-    }
-}

@@ -1,4 +1,5 @@
 import Foundation
+import SafeTensors
 
 /// Everything that can go wrong while loading ViTok weights. The message names the file, the
 /// tensor (where there is one) and the cause, so a user can act on it.
@@ -41,4 +42,31 @@ public struct ViTokError: LocalizedError, Equatable, Sendable {
     }
 
     public var errorDescription: String? { message }
+}
+
+extension ViTokError {
+    /// The same problem, reported as a `ViTokError` of the matching kind, with the ViTok
+    /// hint where there is one (an unused tensor means the file does not match its config).
+    init(_ error: SafeTensorsError) {
+        let kind: Kind = switch error.kind {
+        case .io: .io
+        case .malformedFile: .malformedFile
+        case .unsupportedDtype: .unsupportedDtype
+        case .missingTensor: .missingTensor
+        case .shapeMismatch: .shapeMismatch
+        case .unusedTensor: .unusedTensor
+        case .duplicateTensor: .duplicateTensor
+        }
+        let hint = kind == .unusedTensor ? "; the file does not match its vitok_config" : ""
+        self.init(kind, file: error.file, tensor: error.tensor, error.detail + hint)
+    }
+
+    /// Runs `body`, turning a `SafeTensorsError` it throws into a `ViTokError`.
+    static func translating<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as SafeTensorsError {
+            throw ViTokError(error)
+        }
+    }
 }

@@ -1,5 +1,6 @@
 import COpenBLAS
 import Foundation
+import Installation
 
 /// A ViTok video auto-encoder on the CPU (DESIGN.md section 3), float32 compute on OpenBLAS.
 ///
@@ -45,22 +46,16 @@ public final class ViTokModel: @unchecked Sendable {
         try ViTokModel(store: WeightStore(url: url), url: url)
     }
 
-    /// Where the default weights are: `$VTKC_MODEL` when set, else the first existing of
-    /// `<executable>/../share/vtkc/models/vitok-sb4x8` and `<repo>/models/vitok-sb4x8`;
-    /// nil when none exists.
+    /// Where the default model is looked for (see `ResourceLocation` for the search order):
+    /// `$VTKC_MODEL`, `<exe>/../share/vtkc/models/vitok-sb4x8`, `<repo>/models/vitok-sb4x8`.
+    public static let modelLocation = ResourceLocation(
+        environmentVariable: "VTKC_MODEL", installedPath: "models/vitok-sb4x8",
+        sourceTreePath: "models/vitok-sb4x8")
+
+    /// The default weights: `$VTKC_MODEL` when set (existing or not), else the first existing
+    /// of the installed and source-tree copies of `modelLocation`; nil when none exists.
     public static func defaultModelURL() -> URL? {
-        if let path = ProcessInfo.processInfo.environment["VTKC_MODEL"], !path.isEmpty {
-            return URL(fileURLWithPath: path)
-        }
-        var candidates: [URL] = []
-        if let executable = Bundle.main.executableURL?.resolvingSymlinksInPath() {
-            candidates.append(executable.deletingLastPathComponent()
-                .appendingPathComponent("../share/vtkc/models/vitok-sb4x8").standardized)
-        }
-        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        candidates.append(repo.appendingPathComponent("models/vitok-sb4x8"))
-        return candidates.first { FileManager.default.fileExists(atPath: $0.path) }
+        modelLocation.resolve()?.url
     }
 
     /// Latent means (`count x L x c`) of `count` channel-last clips (`count x T x H x W x 3`).

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Installation
 import ViTok
 #if canImport(Glibc)
 import Glibc
@@ -44,8 +45,7 @@ struct Bench: ParsableCommand {
     }
 
     func run() throws {
-        guard let url = model.map({ URL(fileURLWithPath: $0) }) ?? ViTokModel.defaultModelURL()
-        else {
+        guard let url = ViTokModel.modelLocation.resolve(explicit: model)?.url else {
             throw ValidationError("no model found: pass --model or set VTKC_MODEL")
         }
         var results: [String: Double] = [:]

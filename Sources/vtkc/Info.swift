@@ -69,7 +69,7 @@ struct Info: ParsableCommand {
         }
         let report = Report(
             file: file,
-            model: .init(name: h.modelName, sha256: SHA256.hex(h.modelSHA256), config: h.modelConfigJSON),
+            model: .init(name: h.modelName, sha256: Hex.string(h.modelSHA256), config: h.modelConfigJSON),
             width: h.width, height: h.height, frames: h.frameCount,
             frameRate: "\(rate.num)/\(rate.den)",
             seconds: Double(h.frameCount) * Double(rate.den) / Double(rate.num),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Codec
 import Foundation
+import Research
 
 /// `vtkc seams`: how visible tile borders are with each tiling option.
 struct Seams: ParsableCommand {

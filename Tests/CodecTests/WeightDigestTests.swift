@@ -1,8 +1,9 @@
 @testable import Codec
+import SHA256Oracle
 import VTKFormat
 import XCTest
 
-/// libcrypto's SHA-256 of weight files against the portable Swift SHA-256 of VTKFormat.
+/// libcrypto's SHA-256 of weight files against the portable SHA-256 oracle (Tests/SHA256Oracle).
 final class WeightDigestTests: XCTestCase {
     func testDigestOfFilesIsTheDigestOfTheirConcatenation() throws {
         let dir = FileManager.default.temporaryDirectory
@@ -24,7 +25,7 @@ final class WeightDigestTests: XCTestCase {
         try Data().write(to: empty)
         XCTAssertEqual(try WeightDigest.sha256(files: [urlA, empty, urlB]), SHA256.hash(a + b))
         XCTAssertNotEqual(try WeightDigest.sha256(files: [urlB, urlA]), SHA256.hash(a + b))
-        XCTAssertEqual(SHA256.hex(try WeightDigest.sha256(files: [empty])),
+        XCTAssertEqual(Hex.string(try WeightDigest.sha256(files: [empty])),
                        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         let missing = dir.appendingPathComponent("missing.safetensors")
         XCTAssertThrowsError(try WeightDigest.sha256(files: [urlA, missing])) { error in

@@ -65,7 +65,7 @@ final class I3DTests: XCTestCase {
             ("short", [1, 2, 3], "shorter than 8 bytes"),
             ("truncated", Array(valid.dropLast(4)), "does not match"),
             ("garbage", [200, 0, 0, 0, 0, 0, 0, 0] + [UInt8](repeating: 65, count: 200), "not a JSON object"),
-            ("unknown", valid, "Conv3d_1a_7x7.kernel is missing"),
+            ("unknown", valid, "tensor 'Conv3d_1a_7x7.kernel': missing"),
         ]
         for (name, bytes, message) in cases {
             let url = dir.appendingPathComponent("\(name).safetensors")

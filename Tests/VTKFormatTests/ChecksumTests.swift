@@ -1,4 +1,5 @@
 import Foundation
+import SHA256Oracle
 import XCTest
 @testable import VTKFormat
 
@@ -14,7 +15,7 @@ final class ChecksumTests: XCTestCase {
              "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1"),
         ]
         for (message, digest) in vectors {
-            XCTAssertEqual(SHA256.hex(SHA256.hash(Array(message.utf8))), digest, message)
+            XCTAssertEqual(Hex.string(SHA256.hash(Array(message.utf8))), digest, message)
         }
     }
 
@@ -22,7 +23,7 @@ final class ChecksumTests: XCTestCase {
         var hasher = SHA256()
         let chunk = [UInt8](repeating: UInt8(ascii: "a"), count: 1000)
         for _ in 0..<1000 { hasher.update(chunk) }
-        XCTAssertEqual(SHA256.hex(hasher.finalize()), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+        XCTAssertEqual(Hex.string(hasher.finalize()), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     }
 
     /// Feeding the same bytes in pieces of every awkward size gives the one-shot digest.
@@ -41,7 +42,7 @@ final class ChecksumTests: XCTestCase {
             XCTAssertEqual(hasher.finalize(), expected, "piece \(piece)")
         }
         // Padding boundaries: lengths around one block give distinct digests.
-        let digests = Set((50...70).map { SHA256.hex(SHA256.hash(data.prefix($0))) })
+        let digests = Set((50...70).map { Hex.string(SHA256.hash(data.prefix($0))) })
         XCTAssertEqual(digests.count, 21)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SHA256Oracle
 import XCTest
 @testable import VTKFormat
 
@@ -162,7 +163,7 @@ final class ContainerRoundTripTests: XCTestCase {
         let header = smallHeader()
         XCTAssertNoThrow(try header.checkModel(sha256: SHA256.hash(Array("weights".utf8))))
         let other = SHA256.hash(Array("other".utf8))
-        assertFormatError(.modelMismatch, ["clip.vtk", "vitok-test", SHA256.hex(header.modelSHA256), "vitok-x", SHA256.hex(other)]) {
+        assertFormatError(.modelMismatch, ["clip.vtk", "vitok-test", Hex.string(header.modelSHA256), "vitok-x", Hex.string(other)]) {
             try header.checkModel(sha256: other, name: "vitok-x", file: "clip.vtk")
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import SHA256Oracle
 import XCTest
 @testable import VTKFormat
 

@@ -1,4 +1,5 @@
-@testable import Codec
+import Codec
+@testable import Research
 import VideoIO
 import XCTest
 

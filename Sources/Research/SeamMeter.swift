@@ -1,4 +1,6 @@
+import Codec
 import Foundation
+import Metrics
 import VideoIO
 
 /// Squared error of decoded frames against their reference, split into pixels near tile
@@ -54,10 +56,10 @@ public final class SeamMeter: FrameSink {
 
     public func finish() throws {}
 
-    /// PSNR (peak 255) of a pooled squared error; infinity for a perfect match, nil for no samples.
+    /// PSNR (`Metrics.PSNR`, peak 255) of a pooled squared error; infinity for a perfect
+    /// match, nil for no samples.
     public static func psnr(error: Double, samples: Int) -> Double? {
         guard samples > 0 else { return nil }
-        let mse = error / Double(samples)
-        return mse == 0 ? .infinity : 10 * log10(255 * 255 / mse)
+        return PSNR.decibels(mse: error / Double(samples))
     }
 }

@@ -1,5 +1,6 @@
-// SHA-256 as specified in FIPS 180-4, section 6.2: the portable reference for the digests in
-// .vtk headers (Codec's WeightDigest hashes weight files with libcrypto and is tested against it).
+// SHA-256 as specified in FIPS 180-4, section 6.2: the portable oracle the tests check the
+// production digest against (Codec's WeightDigest hashes weight files with libcrypto). Only
+// test targets and the container benchmark compile it; no library or the tool ships it.
 import Foundation
 
 /// SHA-256 (FIPS 180-4). Use the one-shot `hash(_:)` or an incremental
@@ -69,11 +70,6 @@ public struct SHA256: Sendable {
         var hasher = SHA256()
         hasher.update(bytes)
         return hasher.finalize()
-    }
-
-    /// Lower-case hexadecimal spelling of a digest.
-    public static func hex(_ digest: [UInt8]) -> String {
-        digest.map { String(format: "%02x", $0) }.joined()
     }
 
     /// Runs the compression function over `blocks` consecutive 64-byte blocks at `bytes`.
