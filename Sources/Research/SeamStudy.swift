@@ -67,8 +67,9 @@ public struct SeamStudy {
         let layout = try TileLayout(header: source.header, path: vtk.path)
         let meter = SeamMeter(layout: layout, reference: try VideoReader(url: reference), band: band)
         _ = try Expander(model: model, identity: identity).expand(source, path: vtk.path, into: meter)
+        // The --tilings spelling, so that a table row can be fed back as an option value.
         let name = tiling.mode.overlaps
-            ? "\(tiling.mode.rawValue) \(tiling.overlap) \(tiling.ramp.rawValue)" : tiling.mode.rawValue
+            ? "\(tiling.mode.rawValue):\(tiling.overlap):\(tiling.ramp.rawValue)" : tiling.mode.rawValue
         return Result(tiling: name, tilesPerGroup: summary.tilesPerGroup, frames: summary.frames,
                       bytes: sink.fileBytes, borderError: meter.borderError,
                       borderSamples: meter.borderSamples, restError: meter.restError,
