@@ -1,5 +1,5 @@
 // Writes seed .vtk files for the fuzzer corpus (float16, quantized schemes 1 and 2, with audio).
-// Compiled with the VTKFormat sources by scripts/fuzz_container.sh; argument: output directory.
+// Compiled with the VTKFormat sources by scripts/fuzz.sh vtk; argument: output directory.
 import Foundation
 
 @main

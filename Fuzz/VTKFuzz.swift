@@ -1,5 +1,5 @@
 // libFuzzer entry point for the .vtk parser and latent decoders. Compiled together with
-// Sources/VTKFormat/*.swift by scripts/fuzz_container.sh (swiftc -sanitize=fuzzer,address).
+// Sources/VTKFormat/*.swift by scripts/fuzz.sh vtk (swiftc -sanitize=fuzzer,address).
 // Every input must either parse and decode, or throw VTKFormatError; anything else (trap,
 // sanitizer report, other error) is a finding.
 

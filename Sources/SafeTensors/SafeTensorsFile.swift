@@ -50,8 +50,20 @@ public final class SafeTensorsFile: @unchecked Sendable {
     public var url: URL { mapping.url }
 
     /// Maps and validates the file at `url`.
-    public init(url: URL) throws {
-        mapping = try MappedFile(url: url)
+    public convenience init(url: URL) throws {
+        try self.init(mapping: MappedFile(url: url))
+    }
+
+    /// Validates the bytes of a safetensors file held in memory (copied once), named `name`
+    /// in messages. The same checks as for a file on disk.
+    public convenience init(bytes: [UInt8], name: String) throws {
+        try self.init(mapping: MappedFile(bytes: bytes, name: name))
+    }
+
+    /// Validates the file whose bytes `mapping` holds.
+    init(mapping: MappedFile) throws {
+        self.mapping = mapping
+        let url = mapping.url
         let size = mapping.size
         func fail(_ detail: String, tensor: String? = nil) -> SafeTensorsError {
             SafeTensorsError(.malformedFile, file: url, tensor: tensor, detail)

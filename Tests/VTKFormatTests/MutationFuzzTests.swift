@@ -4,7 +4,7 @@ import XCTest
 
 /// Seeded random mutations of valid files: the parser and decoders must either accept the bytes
 /// or throw a one-line VTKFormatError; any other outcome (crash, trap, other error) fails.
-/// The libFuzzer target (Fuzz/VTKFuzz.swift, scripts/fuzz_container.sh) explores further.
+/// The libFuzzer target (Fuzz/VTKFuzz.swift, scripts/fuzz.sh vtk) explores further.
 final class MutationFuzzTests: XCTestCase {
     private func seeds() throws -> [[UInt8]] {
         var files: [[UInt8]] = []
