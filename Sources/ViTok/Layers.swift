@@ -76,7 +76,7 @@ struct LayerNormWeights: Sendable {
     }
 }
 
-/// Per-token rotation tables of the 3D axial RoPE (DESIGN.md section 3): for token
+/// Per-token rotation tables of the 3D axial RoPE (docs/MODEL.md): for token
 /// (t, h, w) and rotary pair j, angle = position(axis of j) * theta^(-k/n), where pair j is
 /// the k-th of the n pairs of its axis. Pairs are the interleaved channels (2j, 2j+1).
 struct RopeTable: Sendable {

@@ -1,5 +1,5 @@
-/// Conversion between channel-last clips (T x H x W x 3) and tubelet tokens (DESIGN.md
-/// section 3): tokens in time-major raster order t, h, w; each token's values in
+/// Conversion between channel-last clips (T x H x W x 3) and tubelet tokens (docs/MODEL.md):
+/// tokens in time-major raster order t, h, w; each token's values in
 /// (c, dt, dy, dx) order.
 struct Tubelets: Sendable {
     let clip: [Int]

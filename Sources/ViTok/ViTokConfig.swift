@@ -1,7 +1,7 @@
 import Foundation
 
 /// The shape of a ViTok model: the `vitok_config` JSON stored in every weights file
-/// (DESIGN.md section 3). Keys are snake_case; extra keys are ignored when decoding.
+/// (docs/MODEL.md). Keys are snake_case; extra keys are ignored when decoding.
 public struct ViTokConfig: Codable, Sendable, Equatable {
     public var encoderWidth: Int
     public var encoderDepth: Int
@@ -54,7 +54,7 @@ public struct ViTokConfig: Codable, Sendable, Equatable {
         self.ropePairs = ropePairs
     }
 
-    /// ViTok S-B/4x8 (DESIGN.md section 3).
+    /// ViTok S-B/4x8 (docs/MODEL.md).
     public static let sb4x8 = ViTokConfig()
 
     /// Token grid (t, h, w) = clip / tubelet.

@@ -2,7 +2,7 @@ import COpenBLAS
 import Foundation
 import Installation
 
-/// A ViTok video auto-encoder on the CPU (DESIGN.md section 3), float32 compute on OpenBLAS.
+/// A ViTok video auto-encoder on the CPU (docs/MODEL.md), float32 compute on OpenBLAS.
 ///
 /// Clips are `count x T x H x W x 3` channel-last floats in [-1, 1]; latents are
 /// `count x L x c` (the encoder's mean). The config comes from the weights file, so every

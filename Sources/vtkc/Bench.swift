@@ -10,7 +10,7 @@ import Darwin
 
 /// `vtkc bench`: engine speed as ratios to plain sgemm on the model's own product shapes,
 /// measured in the same run; optionally the agreement with a PyTorch reference.
-/// scripts/bench_engine.py runs this next to PyTorch on the same weights and clip.
+/// scripts/bench.py engine runs this next to PyTorch on the same weights and clip.
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure the ViTok engine: sgemm baseline, load, encode and decode speed.")

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// One reference/distorted frame pair written by scripts/make_metric_fixtures.py.
+/// One reference/distorted frame pair written by scripts/fixtures/metrics.py.
 struct FixtureCase: Decodable {
     let name: String
     let width: Int

@@ -3,12 +3,12 @@ import XCTest
 @testable import Metrics
 
 /// Times I3D on one 16-frame clip and prints the result; no timing assertion. It only runs when
-/// VTKC_BENCH_I3D is set (scripts/bench_i3d.py sets it and runs a release build).
+/// VTKC_BENCH_I3D is set (scripts/bench.py i3d sets it and runs a release build).
 final class I3DBenchmarkTests: XCTestCase {
     func testPrintI3DTiming() throws {
         let env = ProcessInfo.processInfo.environment
         guard let value = env["VTKC_BENCH_I3D"], let runs = Int(value), runs > 0 else {
-            throw XCTSkip("benchmark: set VTKC_BENCH_I3D=<runs> (scripts/bench_i3d.py does)")
+            throw XCTSkip("benchmark: set VTKC_BENCH_I3D=<runs> (scripts/bench.py i3d does)")
         }
         let model = try I3DTestSupport.model()
         let (clips, width, height) = try I3DTestSupport.fixtureClips()

@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 @testable import ViTok
 
-/// Fixture locations (see training/make_golden.py for how they were made).
+/// Fixture locations (see scripts/fixtures/golden.py for how they were made).
 enum Fixtures {
     static let golden = Bundle.module.resourceURL!.appendingPathComponent("Fixtures/golden")
     static let int8Model = golden.appendingPathComponent("tiny-int8")
