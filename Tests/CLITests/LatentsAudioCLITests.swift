@@ -102,7 +102,7 @@ final class SeamsCLITests: XCTestCase {
                                   "--tilings", "none", "overlap:8:cosine", "--frames", "16"], in: dir)
         XCTAssertEqual(r.status, 0, r.stderr)
         let rows = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]])
-        XCTAssertEqual(rows.map { $0["tiling"] as? String }, ["none", "overlap 8 cosine"])
+        XCTAssertEqual(rows.map { $0["tiling"] as? String }, ["none", "overlap:8:cosine"])
         XCTAssertEqual(rows.map { $0["tiles_per_group"] as? Int }, [4, 6])
         for row in rows {
             XCTAssertEqual(row["frames"] as? Int, 16)
