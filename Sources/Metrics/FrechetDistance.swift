@@ -22,6 +22,7 @@ public enum FrechetDistance {
     /// The distance between feature sets `a` and `b` (rows are samples, all rows the same length).
     /// Each set needs at least 2 samples.
     public static func compute(_ a: [[Double]], _ b: [[Double]]) throws -> Double {
+        vtkc_blas_single_threaded()
         let (meanA, covA) = try moments(a, label: "first")
         let (meanB, covB) = try moments(b, label: "second")
         guard meanA.count == meanB.count else {

@@ -1,3 +1,4 @@
+import COpenBLAS
 import Foundation
 
 // I3D Kinetics-400: Carreira & Zisserman, "Quo Vadis, Action Recognition? A New Model and the
@@ -54,6 +55,7 @@ public final class I3D: @unchecked Sendable {
     public func logits(clip: [Float]) -> [Float] {
         precondition(clip.count == Self.frames * Self.size * Self.size * 3,
                      "I3D.logits expects 16 x 224 x 224 x 3 floats, got \(clip.count)")
+        vtkc_blas_single_threaded()
         var x = I3DVolume(t: Self.frames, h: Self.size, w: Self.size, c: 3, data: clip)
         x = run(stem[0], x)
         x = I3DPool.max(x, kernel: (1, 3, 3), stride: (1, 2, 2))

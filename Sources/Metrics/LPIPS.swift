@@ -78,6 +78,7 @@ public final class LPIPS: @unchecked Sendable {
             throw LPIPSError.frameTooSmall(width: width, height: height, minimum: Self.minimumSide)
         }
         precondition(pixels.count == width * height * 3, "LPIPS needs width * height * 3 samples")
+        vtkc_blas_single_threaded()
         var column: [Float] = []  // im2col scratch, reused across the layers of this call
         var x = scaledInput(width: width, height: height, pixels: pixels)
         var shape = (c: 3, h: height, w: width)

@@ -75,7 +75,7 @@ public final class VideoScorer {
         // Every product runs single-threaded, so its rounding never depends on how OpenBLAS
         // would split it: the report is identical for any `threads`. The parallelism is ours:
         // SSIM rows, and the reference and distorted sides of LPIPS and I3D at the same time.
-        openblas_set_num_threads(1)
+        vtkc_blas_single_threaded()
         var features: ([[Double]], [[Double]]) = ([], [])
         var videos: [VideoScore] = []
         for (n, pair) in pairs.enumerated() {

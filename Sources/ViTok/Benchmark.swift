@@ -46,6 +46,7 @@ public enum EngineBenchmark {
     /// OpenBLAS threads, on seeded data.
     public static func sgemmGFLOPS(m: Int, n: Int, k: Int, threads: Int, repeats: Int = 5) -> Double {
         openblas_set_num_threads(Int32(max(1, threads)))
+        defer { vtkc_blas_single_threaded() }
         var a = [Float](repeating: 0, count: m * k)
         var b = [Float](repeating: 0, count: n * k)
         var c = [Float](repeating: 0, count: m * n)
@@ -65,6 +66,7 @@ public enum EngineBenchmark {
     /// the engine is measured against.
     public static func sgemmFloorSeconds(_ config: ViTokConfig, decoder: Bool, threads: Int) -> Double {
         openblas_set_num_threads(Int32(max(1, threads)))
+        defer { vtkc_blas_single_threaded() }
         let list = products(config, decoder: decoder)
         let sizeA = list.map { $0.m * $0.k }.max()!, sizeB = list.map { $0.n * $0.k }.max()!
         let sizeC = list.map { $0.m * $0.n }.max()!

@@ -84,11 +84,9 @@ public final class ViTokModel: @unchecked Sendable {
                         -> Void) -> [Float] {
         guard count > 0 else { return [] }
         let threads = self.threads
-        // OpenBLAS runs single-threaded inside the engine's own workers: its idle pool
-        // threads would otherwise spin against them. The caller's setting comes back after.
-        let blasThreads = openblas_get_num_threads()
-        openblas_set_num_threads(1)
-        defer { openblas_set_num_threads(blasThreads) }
+        // OpenBLAS runs single-threaded inside the engine's own workers (see the shim): its
+        // idle pool threads would otherwise spin against them, and its split would round.
+        vtkc_blas_single_threaded()
         let perStep = max(1, min(count, Self.rowsPerStep / config.tokens))
         let ws = takeWorkspace(tower: tower, clips: perStep, threads: threads)
         defer { keepWorkspace(ws) }
