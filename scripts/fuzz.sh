@@ -15,7 +15,8 @@
 # generators when that directory is empty or FUZZ_REGENERATE_SEEDS=1). Everything built or
 # found lands in .build/fuzz/: TARGET-fuzz, TARGET/corpus (kept between runs) and
 # TARGET/artifacts (crash-*, timeout-*, oom-*). The fuzzer runs at nice 19, one process,
-# pinned to one core; libFuzzer's summary is printed at the end.
+# pinned to one core; libFuzzer's summary is printed at the end. FUZZ_TIMEOUT (seconds, default
+# 10) is the per-input limit: raise it on a loaded machine, where starvation looks like a hang.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target="${1:-}"
@@ -60,6 +61,6 @@ test -x "$out/$target-fuzz"
 
 cd "$out/$target"
 core=$(( $(nproc) - 1 ))
-nice -n 19 taskset -c "$core" "../$target-fuzz" "${budget[@]}" -timeout=10 -rss_limit_mb=2048 \
+nice -n 19 taskset -c "$core" "../$target-fuzz" "${budget[@]}" -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048 \
     -max_len="$max_len" -print_final_stats=1 -artifact_prefix=artifacts/ ${dict[@]+"${dict[@]}"} \
     corpus "../../../$seeds" 2>&1 | tail -25
