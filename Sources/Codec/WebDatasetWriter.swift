@@ -57,6 +57,7 @@ public final class WebDatasetWriter {
                 throw CodecError.invalidOption("\(other) and \(entry.path) both have the sample key '\(key)'; rename one")
             }
             keys[key] = entry.path
+            _ = try TarArchive.split(key + ".latents.npy")
         }
         do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
             throw OutputError.io(path: directory, operation: "create the directory", reason: error.localizedDescription)

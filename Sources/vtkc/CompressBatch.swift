@@ -9,9 +9,15 @@ extension Compress {
         let start = Date()
         let entries = try InputCatalog.collect(arguments: inputs, listFile: list,
                                                extensions: InputCatalog.videoExtensions)
+        guard !entries.isEmpty else {
+            throw CodecError.invalidOption("no video files (\(Compress.videoExtensionList)) in \(inputs.joined(separator: ", "))")
+        }
         let plan = try shard.map { try ShardPlan(parsing: $0) }
         let items = try BatchCompressor.plan(entries, outputDirectory: out.output, shard: plan)
-        if entries.isEmpty { printError("vtkc: no video files found in \(inputs.joined(separator: ", "))") }
+        do { try FileManager.default.createDirectory(atPath: out.output, withIntermediateDirectories: true) } catch {
+            throw OutputError.io(path: out.output, operation: "use it as the output directory",
+                                 reason: error.localizedDescription)
+        }
         let reportTarget = try report.map { try OutputTarget(path: $0, overwrite: true) }
         let batch = BatchCompressor(compressor: try makeCompressor())
         batch.rewriteAll = out.overwrite

@@ -99,7 +99,7 @@ struct Latents: ParsableCommand {
     private func runWebDataset() throws {
         let start = Date()
         let entries = try InputCatalog.collect(arguments: inputs, extensions: InputCatalog.vtkExtensions)
-        guard !entries.isEmpty else { throw ValidationError("no .vtk files in \(inputs.joined(separator: ", "))") }
+        guard !entries.isEmpty else { throw CodecError.invalidOption("no .vtk files in \(inputs.joined(separator: ", "))") }
         let writer = WebDatasetWriter(directory: output,
                                       shardSize: try shardSize.map(ByteSize.parse) ?? WebDatasetWriter.defaultShardSize,
                                       overwrite: overwrite)
