@@ -73,12 +73,12 @@ struct Compress: ParsableCommand {
     @OptionGroup var tilingArguments: TilingArguments
     @OptionGroup var encodingArguments: EncodingArguments
 
-    /// Whether the options ask for batch mode (-o is then a directory).
+    /// Whether the options ask for batch mode (-o is then a directory). One file input keeps
+    /// the single-file behaviour, also when -o names a directory (a one-line error).
     var isBatch: Bool {
         var info = stat()
-        let isDirectory = { (path: String) in stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR }
         return inputs.count != 1 || list != nil || report != nil || shard != nil
-            || isDirectory(inputs[0]) || isDirectory(out.output)
+            || stat(inputs[0], &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
     }
 
     func validate() throws {
