@@ -12,7 +12,7 @@ N=${1:-8}
 if [ -z "${VTKC:-}" ]; then swift build -c release --product vtkc; VTKC=.build/release/vtkc; fi
 VTKC=$(realpath "$VTKC")
 MODEL=$(realpath "${VTKC_MODEL:-models/vitok-sb4x8}")
-WORK=$(mktemp -d)
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/vtkc-throughput.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 awk -F'\t' -v n="$N" 'NR > 1 && $13 == "train" && c < n {
     stem = $1; sub(/\.[^.]*$/, "", stem); if (!(stem in seen)) { seen[stem] = 1; print $1; c++ } }' \
