@@ -150,6 +150,21 @@ final class OutputTargetTests: XCTestCase {
         XCTAssertEqual(fileType(link), S_IFLNK)
         XCTAssertEqual(try String(contentsOfFile: real, encoding: .utf8), "new")
     }
+
+    /// Only staging files of the named output whose process is gone are removed.
+    func testStaleStagingOfDeadProcessesIsRemoved() throws {
+        let gone = Process()
+        gone.executableURL = URL(fileURLWithPath: "/bin/true")
+        try gone.run()
+        gone.waitUntilExit()
+        let dead = gone.processIdentifier
+        let names = [".x.vtk.\(dead)-5.partial", ".x.vtk.1-5.partial", ".x.vtk.\(getpid())-5.partial",
+                     ".x.vtk.junk.partial", ".y.vtk.\(dead)-1.partial", "x.vtk"]
+        for name in names { try Data("x".utf8).write(to: URL(fileURLWithPath: path(name))) }
+        XCTAssertEqual(OutputTarget.removeStaleStaging(beside: path("x.vtk")), 1)
+        let left = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+        XCTAssertEqual(left, names.dropFirst().sorted())
+    }
 }
 
 private final class ReceivedBytes: @unchecked Sendable {
