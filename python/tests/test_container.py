@@ -6,7 +6,7 @@ import zlib
 import numpy as np
 import pytest
 
-from conftest import REPO
+from tests.vtkc_fixtures import REPO
 from vtkc_py.container import Reader, VTKError
 
 FIXTURES = REPO / "Tests" / "VTKFormatTests" / "Fixtures"

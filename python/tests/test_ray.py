@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, TINY_MODEL, write_y4m
+from tests.vtkc_fixtures import REPO, TINY_MODEL, write_y4m
 from vtkc_py.batch import output_directory, shard_command
 
 ENV = dict(os.environ, PYTHONPATH=str(REPO / "python"), RAY_ADDRESS="", RAY_AUTH_MODE="disabled")

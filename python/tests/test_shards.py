@@ -5,7 +5,7 @@ import tarfile
 import numpy as np
 import pytest
 
-from shard_writer import member, sample, write_shard
+from tests.shard_writer import member, sample, write_shard
 from vtkc_py import ShardError, find_shards, iter_shard
 
 

@@ -3,8 +3,8 @@ written to the spec, both through torch.utils.data.DataLoader (with worker proce
 import numpy as np
 import pytest
 
-from conftest import write_y4m
-from shard_writer import sample, write_shard
+from tests.vtkc_fixtures import write_y4m
+from tests.shard_writer import sample, write_shard
 
 torch = pytest.importorskip("torch", reason="torch is not installed: the dataset tests need it")
 from torch.utils.data import DataLoader  # noqa: E402

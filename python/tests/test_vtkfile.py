@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from conftest import write_y4m
+from tests.vtkc_fixtures import write_y4m
 from vtkc_py import VTKFile, find_vtk_files
 
 CASES = {
