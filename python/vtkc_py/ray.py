@@ -60,6 +60,8 @@ def main(argv=None):
     try:
         import ray
     except ImportError:
+        ray = None
+    if not hasattr(ray, "init"):  # none, or a directory named ray (e.g. /tmp/ray) seen as a namespace package
         print("vtkc_py.ray: ray is not installed (pip install ray)", file=sys.stderr)
         return 1
     local = {"num_cpus": args.num_cpus} if args.num_cpus and not args.address else {}
