@@ -8,11 +8,14 @@ import VTKFormat
 
 extension Compressor {
     /// Compresses the video `input` (a file, or standard input for streamable formats) into a
-    /// .vtk file at `target` (committed on success).
+    /// .vtk file at `target` (committed on success), resizing and cropping its frames first as
+    /// `preprocessing` says.
     public func compress(_ input: VideoInput, to target: OutputTarget) throws -> CompressSummary {
-        let reader = try VideoReader(input: input)
+        let reader = try VideoReader(input: input, scaling: preprocessing.scaling)
+        let geometry = ClipGeometry(model.config)
+        let frames = preprocessing.frames(of: reader, tileWidth: geometry.tileWidth, tileHeight: geometry.tileHeight)
         let sink = VTKFileSink(target: target)
-        var summary = try compress(reader, path: input.name, into: sink)
+        var summary = try compress(frames, path: input.name, into: sink)
         summary.bytes = sink.fileBytes
         return summary
     }

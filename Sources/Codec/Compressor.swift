@@ -30,6 +30,8 @@ public final class Compressor {
     /// The tiling; nil means `TilingOptions.default(tileSize:)` for the model's tiles.
     public var tiling: TilingOptions?
     public var encoding: VTKLatentEncoding
+    /// Resizing and cropping of decoded frames (for `compress(_:to:)`); none by default.
+    public var preprocessing = FramePreprocessing()
     /// Largest number of tile clips handed to the model at once.
     public var maxBatch = 16
     /// Called after each group with (frames done, frames expected); the estimate may be 0.
@@ -56,7 +58,7 @@ public final class Compressor {
         guard rate.isPositive, rate.num <= Int(UInt32.max), rate.den <= Int(UInt32.max) else {
             throw CodecError.invalidOption("\(path): frame rate \(info.frameRate) is not usable")
         }
-        let tiling = self.tiling ?? .default(tileSize: min(geometry.tileWidth, geometry.tileHeight))
+        let tiling = effectiveTiling
         var grouper = FrameGrouper(source: source, length: geometry.frames, path: path)
         guard let first = try grouper.next() else { throw CodecError.noFrames(path: path) }
         let size = first.frames[0]
@@ -89,6 +91,7 @@ public final class Compressor {
             "source_codec": info.codecName,
         ]
         if info.rotation != 0 { metadata["rotation"] = String(info.rotation) }
+        metadata.merge(info.preprocessing) { a, _ in a }
         let aspect = info.pixelAspect.reduced.isPositive ? info.pixelAspect.reduced : Rational(num: 1, den: 1)
         return VTKHeader(
             modelName: identity.name, modelSHA256: identity.sha256,
@@ -98,7 +101,32 @@ public final class Compressor {
             pixelAspect: VTKRational(num: aspect.num, den: aspect.den),
             groupLength: geometry.frames, tiling: layout.vtkTiling,
             tokensPerTile: geometry.tokens, latentChannels: geometry.channels,
-            encoding: encoding, predictionStride: encoding == .float16 ? 0 : geometry.predictionStride,
+            encoding: encoding, predictionStride: predictionStride(geometry),
             metadata: metadata)
+    }
+
+    /// The tiling in use: `tiling`, or the default for the model's tiles.
+    private var effectiveTiling: TilingOptions {
+        let geometry = ClipGeometry(model.config)
+        return tiling ?? .default(tileSize: min(geometry.tileWidth, geometry.tileHeight))
+    }
+
+    private func predictionStride(_ geometry: ClipGeometry) -> Int {
+        encoding == .float16 ? 0 : geometry.predictionStride
+    }
+
+    /// Whether a file with `header` was made by this compressor's settings: the same model
+    /// (digest and config), latent encoding, tiling and frame preprocessing. A batch skips an
+    /// existing output only when this holds and every record reads back intact.
+    public func madeWithSettings(_ header: VTKHeader) -> Bool {
+        let geometry = ClipGeometry(model.config)
+        let tiling = effectiveTiling
+        let settings = preprocessing.settings
+        return header.modelSHA256 == identity.sha256 && header.modelConfigJSON == identity.configJSON
+            && header.encoding == encoding && header.predictionStride == predictionStride(geometry)
+            && header.groupLength == geometry.frames && header.tiling.mode == tiling.vtkMode
+            && header.tiling.tileWidth == geometry.tileWidth && header.tiling.tileHeight == geometry.tileHeight
+            && header.tiling.overlapX == tiling.overlap && header.tiling.overlapY == tiling.overlap
+            && FramePreprocessing.settingKeys.allSatisfy { header.metadata[$0] == settings[$0] }
     }
 }

@@ -10,14 +10,18 @@ public struct SourceInfo: Sendable, Equatable {
     /// Clockwise display rotation in degrees.
     public var rotation: Int
     public var codecName: String
+    /// What was done to the frames before they reach the codec, as .vtk header metadata
+    /// (`FramePreprocessing.metadata`); empty when they arrive as decoded.
+    public var preprocessing: [String: String]
 
     public init(frameCount: Int, frameRate: Rational, pixelAspect: Rational = Rational(num: 1, den: 1),
-                rotation: Int = 0, codecName: String = "") {
+                rotation: Int = 0, codecName: String = "", preprocessing: [String: String] = [:]) {
         self.frameCount = frameCount
         self.frameRate = frameRate
         self.pixelAspect = pixelAspect
         self.rotation = rotation
         self.codecName = codecName
+        self.preprocessing = preprocessing
     }
 
     /// The parts of a `VideoInfo` the codec keeps.

@@ -45,28 +45,59 @@ public enum LatentExport {
                               to target: OutputTarget, sidecar: OutputTarget? = nil) throws -> [Int] {
         let header = source.header
         let layout = try TileLayout(header: header, path: path)
-        let shape = [header.groupCount, layout.count, header.tokensPerTile, header.latentChannels]
+        let shape = self.shape(header, layout: layout)
         let meta = metadata(header, layout: layout)
         let data = try StagedFile(target)
         switch format {
-        case .npy: try data.write(npyHeader(shape: shape))
+        case .npy: try writeNPY(source, shape: shape, to: data.write)
         case .safetensors:
             try data.write(SafeTensorsHeader.encode([.init(name: "latents", dtype: .f32, shape: shape)], metadata: meta))
-        }
-        while let group = try source.nextGroup() {
-            try data.write(group.withUnsafeBytes { Array($0) })
+            try writeGroups(source, to: data.write)
         }
         try data.close()
         if let sidecar {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             let json = try StagedFile(sidecar)
-            try json.write(Array(try encoder.encode(meta.merging(["shape": "\(shape)"]) { a, _ in a })))
+            try json.write(sidecarJSON(sidecarValues(meta, shape: shape)))
             try json.close()
             try sidecar.commit()
         }
         try target.commit()
         return shape
+    }
+
+    /// The tensor's shape: (groups, tiles, tokens, channels).
+    public static func shape(_ header: VTKHeader, layout: TileLayout) -> [Int] {
+        [header.groupCount, layout.count, header.tokensPerTile, header.latentChannels]
+    }
+
+    /// The string dictionary of the .npy sidecar: the metadata plus "shape".
+    public static func sidecarValues(_ metadata: [String: String], shape: [Int]) -> [String: String] {
+        metadata.merging(["shape": "\(shape)"]) { a, _ in a }
+    }
+
+    /// A string dictionary as the sidecar's JSON: pretty-printed, keys sorted, slashes unescaped.
+    public static func sidecarJSON(_ values: [String: String]) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return Array(try encoder.encode(values))
+    }
+
+    /// Bytes of the .npy file of a tensor of `shape`.
+    public static func npyByteCount(shape: [Int]) -> Int {
+        npyHeader(shape: shape).count + shape.reduce(4, *)
+    }
+
+    /// Streams the .npy file of `source` (whose tensor has `shape`) into `write`.
+    static func writeNPY(_ source: VTKFileSource, shape: [Int], to write: ([UInt8]) throws -> Void) throws {
+        try write(npyHeader(shape: shape))
+        try writeGroups(source, to: write)
+    }
+
+    /// Every group's float32 values, little-endian, group by group.
+    private static func writeGroups(_ source: VTKFileSource, to write: ([UInt8]) throws -> Void) throws {
+        while let group = try source.nextGroup() {
+            try write(group.withUnsafeBytes { Array($0) })
+        }
     }
 
     /// The sidecar JSON's path for an `.npy` output path.
@@ -83,30 +114,5 @@ public enum LatentExport {
         let length = UInt16(dict.utf8.count)
         return [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(length & 0xFF), UInt8(length >> 8)]
             + Array(dict.utf8)
-    }
-}
-
-/// Sequential writes into an output target's staging file.
-private final class StagedFile {
-    private let target: OutputTarget
-    private let handle: FileHandle
-
-    init(_ target: OutputTarget) throws {
-        self.target = target
-        do { handle = try FileHandle(forWritingTo: URL(fileURLWithPath: target.stagingPath)) } catch {
-            throw OutputError.io(path: target.displayName, operation: "open for writing", reason: error.localizedDescription)
-        }
-    }
-
-    func write(_ bytes: [UInt8]) throws {
-        do { try handle.write(contentsOf: bytes) } catch {
-            throw OutputError.io(path: target.displayName, operation: "write", reason: error.localizedDescription)
-        }
-    }
-
-    func close() throws {
-        do { try handle.close() } catch {
-            throw OutputError.io(path: target.displayName, operation: "close", reason: error.localizedDescription)
-        }
     }
 }

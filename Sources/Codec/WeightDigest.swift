@@ -44,4 +44,13 @@ public enum WeightDigest {
         EVP_DigestFinal_ex(context, &digest, &length)
         return Array(digest.prefix(Int(length)))
     }
+
+    /// The SHA-256 of `bytes` in memory (the same libcrypto digest; `ShardPlan` uses it).
+    public static func sha256(bytes: [UInt8]) -> [UInt8] {
+        var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var length: UInt32 = 0
+        let done = bytes.withUnsafeBytes { EVP_Digest($0.baseAddress, $0.count, &digest, &length, EVP_sha256(), nil) }
+        precondition(done == 1 && length == 32, "libcrypto SHA-256 failed")
+        return Array(digest.prefix(32))
+    }
 }

@@ -159,6 +159,33 @@ public final class OutputTarget {
         }
     }
 
+    /// Removes staging files that an earlier process killed without cleanup (SIGKILL, power
+    /// loss) left beside the regular file `path`: hidden `.NAME.PID-N.partial` files whose
+    /// process no longer runs on this machine. Returns how many were removed.
+    @discardableResult
+    public static func removeStaleStaging(beside path: String) -> Int {
+        let url = URL(fileURLWithPath: resolvingLink(path))
+        let directory = url.deletingLastPathComponent().path
+        let prefix = ".\(url.lastPathComponent)."
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return 0 }
+        var removed = 0
+        for name in names where name.hasPrefix(prefix) && name.hasSuffix(".partial") {
+            let middle = name.dropFirst(prefix.count).dropLast(".partial".count)
+            let parts = middle.split(separator: "-")
+            guard parts.count == 2, let pid = Int32(parts[0]), UInt32(parts[1]) != nil, pid > 0,
+                  pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            if unlink(directory + "/" + name) == 0 { removed += 1 }
+        }
+        return removed
+    }
+
+    /// Whether both paths name one existing file (same device and inode).
+    public static func sameFile(_ a: String, _ b: String) -> Bool {
+        var x = stat(), y = stat()
+        guard stat(a, &x) == 0, stat(b, &y) == 0 else { return false }
+        return x.st_dev == y.st_dev && x.st_ino == y.st_ino
+    }
+
     /// The file a symbolic link finally points to, or `path` when it is not a link.
     private static func resolvingLink(_ path: String) -> String {
         var info = stat()

@@ -3,16 +3,27 @@ import CFFmpeg
 /// Converts decoded frames of any pixel format and bit depth (4:2:0, 4:2:2, 4:4:4, 8-16 bit,
 /// palettes, RGB) to tightly packed RGB24 at a fixed output size, honouring the frame's colour
 /// matrix and range. One scaler is reused for the whole stream. A frame at most one pixel
-/// larger than the output in each direction (odd sizes coded padded) is cropped, not scaled.
+/// larger than the stream's size in each direction (odd sizes coded padded) is cropped to
+/// it first, then scaled to the output size when that differs (with `filter`).
 final class RGBConverter {
     let width: Int
     let height: Int
+    /// The stream's frame size (equal to the output size unless frames are resized).
+    private let sourceWidth: Int
+    private let sourceHeight: Int
+    private let filter: Int32
     private let scaler = Scaler()
     private let path: String
 
-    init(width: Int, height: Int, path: String) {
+    /// A converter of `sourceWidth` x `sourceHeight` frames (default: the output size) to
+    /// `width` x `height` RGB24.
+    init(width: Int, height: Int, sourceWidth: Int? = nil, sourceHeight: Int? = nil,
+         filter: ScaleFilter = .bicubic, path: String) {
         self.width = width
         self.height = height
+        self.sourceWidth = sourceWidth ?? width
+        self.sourceHeight = sourceHeight ?? height
+        self.filter = filter.swsFlag
         self.path = path
     }
 
@@ -25,11 +36,11 @@ final class RGBConverter {
             format = plain
             fullRange = true
         }
-        let crop = (0...1).contains(Int(f.width) - width) && (0...1).contains(Int(f.height) - height)
-        let srcW = crop ? Int32(width) : f.width, srcH = crop ? Int32(height) : f.height
+        let crop = (0...1).contains(Int(f.width) - sourceWidth) && (0...1).contains(Int(f.height) - sourceHeight)
+        let srcW = crop ? Int32(sourceWidth) : f.width, srcH = crop ? Int32(sourceHeight) : f.height
         let (context, isNew) = try scaler.context(
             from: srcW, srcH, format, to: Int32(width), Int32(height), AV_PIX_FMT_RGB24,
-            flags: SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT,
+            flags: filter | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT,
             extra: [Int32(f.colorspace.rawValue), fullRange ? 1 : 0], path: path)
         if isNew {
             let matrix = Self.matrix(f.colorspace, width: Int(f.width), height: Int(f.height))

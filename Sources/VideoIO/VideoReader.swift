@@ -43,8 +43,9 @@ public final class VideoReader {
     /// and its best video stream, with the same one-line errors, naming `source.name`. From a
     /// pipe, an MP4/MOV whose index follows the media data is refused with an error saying so,
     /// and `info.frameCount` is the container's stored count or 0 (a pipe cannot be read
-    /// twice to count).
-    public init(input source: VideoInput) throws {
+    /// twice to count). With `scaling`, frames come out resized (`frameSize`); `info` keeps
+    /// the stream's own size.
+    public init(input source: VideoInput, scaling: FrameScaling? = nil) throws {
         let path = source.name
         if case .file(let url) = source { self.url = url } else { url = URL(fileURLWithPath: path) }
         name = path
@@ -96,8 +97,13 @@ public final class VideoReader {
         }
         packet = try Packet(path: path)
         frame = try Frame(path: path)
-        converter = RGBConverter(width: info.width, height: info.height, path: path)
+        let size = scaling?.outputSize(width: info.width, height: info.height) ?? (width: info.width, height: info.height)
+        converter = RGBConverter(width: size.width, height: size.height, sourceWidth: info.width,
+                                 sourceHeight: info.height, filter: scaling?.filter ?? .bicubic, path: path)
     }
+
+    /// The size of the frames `nextFrame()` returns: `info`'s size, or the resized size.
+    public var frameSize: (width: Int, height: Int) { (converter.width, converter.height) }
 
     /// The first audio stream's packets and parameters, or nil when the file has no audio.
     /// Complete once `nextFrame()` has returned nil (or `skipFrame()` false).
@@ -168,6 +174,6 @@ public final class VideoReader {
         let timeBase = input.stream(videoIndex).pointee.time_base
         let pts = timestamp == vtkc_nopts_value() ? nil : Double(timestamp - videoStart) * av_q2d(timeBase)
         let pixels = try converter.convert(frame.pointer)
-        return RGBFrame(width: info.width, height: info.height, pixels: pixels, pts: pts)
+        return RGBFrame(width: converter.width, height: converter.height, pixels: pixels, pts: pts)
     }
 }

@@ -79,18 +79,11 @@ struct OutputOptions: ParsableArguments {
     /// The output target, checked before any work starts: it must not be `input` itself and,
     /// without `-y`, not an existing regular file.
     func target(input: String) throws -> OutputTarget {
-        if output != "-", input != "-", sameFile(input, output) {
+        if output != "-", input != "-", OutputTarget.sameFile(input, output) {
             throw ValidationError("the output \(output) is the input file; choose another name")
         }
         return try OutputTarget(path: output, overwrite: overwrite)
     }
-}
-
-/// Whether both paths name one existing file (same device and inode).
-func sameFile(_ a: String, _ b: String) -> Bool {
-    var x = stat(), y = stat()
-    guard stat(a, &x) == 0, stat(b, &y) == 0 else { return false }
-    return x.st_dev == y.st_dev && x.st_ino == y.st_ino
 }
 
 /// How `compress` covers frames with tiles.

@@ -43,7 +43,7 @@ struct Latents: ParsableCommand {
     }
 
     func run() throws {
-        if output != "-", sameFile(input, output) {
+        if output != "-", OutputTarget.sameFile(input, output) {
             throw ValidationError("the output \(output) is the input file; choose another name")
         }
         let target = try OutputTarget(path: output, overwrite: overwrite)
