@@ -87,6 +87,7 @@ def test_ray_outputs_equal_a_sequential_run(tmp_path, vtkc):
     assert sequential.returncode == 1 and "1 of 6 inputs failed" in sequential.stderr, sequential.stderr
     done = driver(["--vtkc", str(vtkc), "--report", "ray.jsonl", "--", *common, "-o", "par"], tmp_path)
     assert done.returncode == 1 and "vtkc: 1 of 6 inputs failed" in done.stderr, done.stderr
+    assert "vtkc_py.ray: 2 tasks, 6 inputs: 5 ok, 0 skipped, 1 failed" in done.stderr
     assert tree(tmp_path / "par") == tree(tmp_path / "seq") and len(tree(tmp_path / "seq")) == 5
 
     def statuses(name):

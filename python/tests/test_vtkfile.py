@@ -16,6 +16,7 @@ CASES = {
     "overlap-q6": (56, 32, 16, ["--tiling", "overlap", "--overlap", "8", "--bits", "6"]),
     "reflect-f16": (24, 40, 33, ["--tiling", "reflect", "--latent-encoding", "float16"]),
     "cosine-overlap-reflect": (72, 40, 17, ["--tiling", "overlap-reflect", "--overlap", "12", "--blend", "cosine"]),
+    "resize-crop": (72, 40, 17, ["--resize", "32", "--crop", "center"]),  # the tiny model's tile is 32
 }
 
 
@@ -51,6 +52,11 @@ def test_geometry(compressed):
     assert (layout.mode, layout.overlap, layout.tile_width, layout.rows) == ("overlap", 8, 32, 1)
     assert layout.x_origins[0] == 0 and layout.x_origins[-1] + layout.tile_width == 56
     assert vtk.shape == (1, layout.columns, 64, 16)
+
+
+def test_resize_and_crop_are_in_the_metadata(compressed):
+    meta = VTKFile(compressed / "resize-crop.vtk").metadata()
+    assert (meta["width"], meta["height"], meta["source_source_width"], meta["source_crop"]) == ("32", "32", "72", "center")
 
 
 def test_find_vtk_files_sorts_by_relative_path(tmp_path):
