@@ -58,7 +58,8 @@ public enum InputCatalog {
               let text = String(data: data, encoding: .utf8) else {
             throw CodecError.invalidOption("--list \(listFile): cannot read it as a UTF-8 text file")
         }
-        return text.split(separator: "\n", omittingEmptySubsequences: true).compactMap { raw in
+        // "\r\n" is one Character in Swift: split on both line ends.
+        return text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).compactMap { raw in
             let line = raw.hasSuffix("\r") ? String(raw.dropLast()) : String(raw)
             guard !line.allSatisfy(\.isWhitespace) else { return nil }
             return CatalogEntry(path: line, relativePath: listRelativePath(line))

@@ -3,6 +3,8 @@ import Foundation
 /// The POSIX ustar pieces of a deterministic tar file (the webdataset shards): every member a
 /// regular file with mode 0644, uid and gid 0, mtime 0 and empty user and group names, its
 /// data padded with zeros to a multiple of 512 bytes, and two 512-byte zero blocks at the end.
+/// Headers are byte for byte those of Python's `tarfile` (USTAR_FORMAT) for the same fields:
+/// the device numbers, which regular files do not use, are left as zero bytes.
 enum TarArchive {
     static let blockSize = 512
     /// The end-of-archive marker: two zero blocks.
@@ -41,8 +43,6 @@ enum TarArchive {
         put(Array(repeating: 0x20, count: 8), at: 148)
         block[156] = UInt8(ascii: "0")
         put(Array("ustar".utf8) + [0] + Array("00".utf8), at: 257)
-        put(octal(0, digits: 7), at: 329)
-        put(octal(0, digits: 7), at: 337)
         put(prefix, at: 345)
         let checksum = block.reduce(0) { $0 + Int($1) }
         put(octal(checksum, digits: 6) + [0x20], at: 148)

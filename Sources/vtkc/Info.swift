@@ -27,6 +27,11 @@ struct Info: ParsableCommand {
             var codec: String; var sampleRate: Int; var channels: Int; var packets: Int
             var seconds: Double
         }
+        /// What was done to the frames before tiling (`compress --resize/--crop`).
+        struct Preprocessing: Encodable {
+            var sourceWidth: Int; var sourceHeight: Int
+            var resize: Int?; var resizeFilter: String?; var crop: String?
+        }
         var file: String
         var model: Model
         var width: Int
@@ -50,6 +55,7 @@ struct Info: ParsableCommand {
         var bitsPerPixel: Double
         var latentBitsPerPixel: Double
         var audio: Audio?
+        var preprocessing: Preprocessing?
         var metadata: [String: String]
         var verified: Bool
     }
@@ -85,8 +91,16 @@ struct Info: ParsableCommand {
                          audio: counts.audio, end: counts.end),
             bitsPerPixel: Double(counts.file * 8) / pixels,
             latentBitsPerPixel: Double(counts.groups * 8) / pixels,
-            audio: audio, metadata: h.metadata, verified: verify)
+            audio: audio, preprocessing: preprocessing(h.metadata), metadata: h.metadata, verified: verify)
         if json { try printJSON(report) } else { print(text(report)) }
+    }
+
+    /// The preprocessing the metadata records, or nil when the frames were tiled as decoded.
+    func preprocessing(_ metadata: [String: String]) -> Report.Preprocessing? {
+        guard let width = metadata["source_width"].flatMap(Int.init),
+              let height = metadata["source_height"].flatMap(Int.init) else { return nil }
+        return .init(sourceWidth: width, sourceHeight: height, resize: metadata["resize"].flatMap(Int.init),
+                     resizeFilter: metadata["resize_filter"], crop: metadata["crop"])
     }
 
     func text(_ r: Report) -> String {
@@ -95,6 +109,11 @@ struct Info: ParsableCommand {
             "model:        \(r.model.name) (sha256 \(r.model.sha256))",
             "video:        \(r.width)x\(r.height), \(r.frames) frames @ \(r.frameRate) fps "
                 + String(format: "(%.3f s)", r.seconds) + ", pixel aspect \(r.pixelAspect)",
+            "source:       " + (r.preprocessing.map { p in
+                "\(p.sourceWidth)x\(p.sourceHeight)"
+                    + (p.resize.map { " -> short side \($0) (\(p.resizeFilter ?? "?"))" } ?? "")
+                    + (p.crop.map { " -> crop \($0)" } ?? "") + " -> \(r.width)x\(r.height)"
+            } ?? "\(r.width)x\(r.height), as decoded"),
             "groups:       \(r.groups) of \(r.groupLength) frames",
             "tiles:        \(r.tilesPerGroup) per group (\(r.tileColumns) x \(r.tileRows) of "
                 + "\(r.tileSize)), \(r.tiling)",
