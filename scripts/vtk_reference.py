@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Command line of the independent Python implementation of the .vtk container (docs/FORMAT.md),
-written from the spec, not from the Swift code: the coder in scripts/lib/vtk_coder.py, the
-container in scripts/lib/vtk_container.py. A cross-check that the spec suffices, a fixture
+written from the spec, not from the Swift code: the package vtkc_py in python/ (the coder in
+vtkc_py/coder.py, the reader in container.py, the writer in writer.py). A cross-check that the spec suffices, a fixture
 generator, and the entropy-coder baseline measurement.
 
 Commands:
@@ -26,13 +26,14 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository root (scripts/__init__.py)
 from scripts.fixtures import vtk as vtk_fixtures  # noqa: E402
-from scripts.lib.vtk_coder import code_symbols, decode_symbols  # noqa: E402
-from scripts.lib.vtk_container import AUDIO, END, GROUP, Reader, quantize  # noqa: E402
+from vtkc_py.coder import code_symbols, decode_symbols  # noqa: E402  (python/, put on sys.path by scripts/)
+from vtkc_py.container import AUDIO, END, GROUP, Reader  # noqa: E402
+from vtkc_py.writer import quantize  # noqa: E402
 
 
 def dump(path):
     with open(path, "rb") as f:
-        r = Reader(f.read())
+        r = Reader(f.read(), name=path)
     h = dict(r.header, model_sha256=r.header["model_sha256"].hex())
     print(h)
     for i, g in enumerate(r.groups()):
@@ -58,7 +59,7 @@ def baseline(path, bits_list, max_groups, stride):
         groups = [z[i].reshape(-1) for i in range(z.shape[0])]
     else:
         with open(path, "rb") as f:
-            r = Reader(f.read())
+            r = Reader(f.read(), name=path)
         channels, tokens = r.header["channels"], r.header["tokens"]
         groups = list(r.groups())
     groups = groups[:max_groups]

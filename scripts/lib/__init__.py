@@ -1,5 +1,5 @@
-"""Shared pieces of the scripts: the repository root, Swift builds, the .vtk reference
-implementation (vtk_coder, vtk_container) and the sdist weight reader (pickled_weights)."""
+"""Shared pieces of the scripts: the repository root, Swift builds and the sdist weight reader
+(pickled_weights). The .vtk reference implementation is the package `vtkc_py` in python/."""
 from __future__ import annotations
 
 import subprocess

@@ -1,8 +1,8 @@
 """The .vtk latent coder of docs/FORMAT.md in Python, written from the spec (not from the Swift
 code): the adaptive binary range coder, scheme 1 (per-channel binary trees over each symbol's
 bits) and scheme 2 (a second tree set for tokens predicted from the token `stride` earlier,
-coding the zigzagged wrapped residual). Used by scripts/lib/vtk_container.py and by
-`scripts/vtk_reference.py baseline`.
+coding the zigzagged wrapped residual). Used by the reader (container.py), the writer
+(writer.py) and `scripts/vtk_reference.py baseline`.
 """
 import numpy as np
 
