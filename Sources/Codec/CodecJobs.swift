@@ -11,6 +11,7 @@ extension Compressor {
     /// .vtk file at `target` (committed on success).
     public func compress(_ input: VideoInput, to target: OutputTarget) throws -> CompressSummary {
         let reader = try VideoReader(input: input)
+        reader.notice = { [weak self] in self?.notice?($0) }
         let sink = VTKFileSink(target: target)
         var summary = try compress(reader, path: input.name, into: sink)
         summary.bytes = sink.fileBytes
@@ -19,8 +20,9 @@ extension Compressor {
 }
 
 extension Expander {
-    /// Expands the .vtk file at `input` into an H.264 MP4 at `target` (committed on success).
-    /// A stored audio track MP4 cannot hold is dropped with a `notice`.
+    /// Expands the .vtk file at `input` into a video at `target` (committed on success): H.264
+    /// MP4 or FFV1 Matroska as `options.container` says. A stored audio track MP4 cannot hold
+    /// is dropped with a `notice` (compress stores only tracks MP4 holds; Matroska holds them all).
     public func expand(file input: URL, to target: OutputTarget, options: VideoWriter.Options,
                        notice: (String) -> Void = { _ in }) throws -> ExpandSummary {
         let source = try VTKFileSource(url: input)

@@ -106,6 +106,9 @@ public final class VideoScorer {
                            progress: (Int, Int) -> Void) throws -> VideoScore {
         let ref = try VideoReader(url: pair.reference)
         let (dist, kind) = try openDistorted(pair.distorted)
+        for reader in [ref, dist as? VideoReader].compactMap({ $0 }) {
+            reader.notice = { [weak self] in self?.notes.append($0) }
+        }
         let (w, h) = (ref.info.width, ref.info.height)
         if (dist.frameWidth, dist.frameHeight) != (w, h) && !options.resizeToReference {
             throw ScoreError.sizeMismatch(reference: pair.reference.path, referenceSize: "\(w)x\(h)",

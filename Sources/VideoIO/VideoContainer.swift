@@ -7,7 +7,7 @@ public enum VideoContainer: String, Sendable, CaseIterable {
     /// H.264 (libx264) in MP4, yuv420p or yuv444p (`H264PixelFormat`); lossy except at CRF 0,
     /// which is lossless in YUV, not in RGB (the RGB -> YUV conversion rounds).
     case mp4
-    /// FFV1 in Matroska, planar 8-bit RGB (gbrp): lossless, the RGB24 frames exactly as given.
+    /// FFV1 in Matroska, 8-bit RGB (bgr0; FFmpeg 5.1 has no 8-bit planar gbrp FFV1): lossless, the RGB24 frames exactly as given.
     /// Matroska holds every audio codec compress keeps, so stored audio always comes back.
     case mkv
 
@@ -39,7 +39,7 @@ extension VideoWriter.Options {
             return EncoderSpec(codec: "libx264", pixelFormat: pixelFormat.av,
                                options: ["crf": "\(crf)", "preset": preset], container: "mp4")
         case .mkv:
-            return EncoderSpec(codec: "ffv1", pixelFormat: AV_PIX_FMT_GBRP, options: [:], container: "matroska")
+            return EncoderSpec(codec: "ffv1", pixelFormat: AV_PIX_FMT_BGR0, options: [:], container: "matroska")
         }
     }
 }
