@@ -1,17 +1,21 @@
-"""Before/after crop of a tile seam, for docs/TILING.md.
+r"""Before/after crop of a tile seam, for docs/TILING.md.
 
 Reads one frame of a reference video and of two expansions of it (lossless FFV1 .mkv from
 `vtkc expand -o x.mkv`, so no video codec blurs or adds a seam), cuts the same window out of
 each and writes them side by side, enlarged with nearest-neighbour pixels, with a label above
 each panel:
 
+    vtkc reencode samples/tree.mp4 -o tree.mkv              # the source as vtkc decodes it
     vtkc compress samples/tree.mp4 -o none.vtk --tiling none
     vtkc expand none.vtk -o none.mkv
-    vtkc compress samples/tree.mp4 -o overlap.vtk --tiling overlap --overlap 32
+    vtkc compress samples/tree.mp4 -o overlap.vtk --tiling overlap --overlap 16 --blend cosine
     vtkc expand overlap.vtk -o overlap.mkv
-    .venv/bin/python scripts/seam_crop.py samples/tree.mp4 none.mkv overlap.mkv \
-        --labels reference "none" "overlap 32" --x 224 --y 96 --size 64 --frame 20 \
-        --out docs/images/seam_tree_x256.png
+    .venv/bin/python scripts/seam_crop.py tree.mkv none.mkv overlap.mkv --frame 8 \
+        --labels "source (frame 8)" "--tiling none" "overlap 16, cosine" \
+        --x 224 --y 96 --size 64 --scale 3 --mark 256 --out docs/images/seam_tree_x256.png
+
+(docs/images/seam_tree_x256.png was made from the first 16 frames only, which is the same
+first group: groups are coded independently.)
 """
 from __future__ import annotations
 
