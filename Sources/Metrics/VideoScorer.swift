@@ -43,7 +43,7 @@ public final class VideoScorer {
     public let options: ScoreOptions
     /// The metrics that will actually be computed (requested ones whose weights exist).
     public private(set) var metrics: [Metric]
-    /// Notes about metrics that were dropped for lack of weights.
+    /// Notes for the user: metrics dropped for lack of weights, inputs whose picture size changes.
     public private(set) var notes: [String] = []
     /// How the distorted file of each pair is opened (default: as a video file).
     public var openDistorted: DistortedOpener = VideoScorer.openVideo

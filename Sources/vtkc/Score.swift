@@ -76,7 +76,8 @@ struct Score: ParsableCommand {
     @Flag(name: .long, help: "Resize distorted frames to the reference's size (bilinear) instead of failing when sizes differ.")
     var resizeToRef = false
 
-    @OptionGroup(title: "Scoring a .vtk file") var modelOptions: ModelOptions
+    /// --model (for a distorted .vtk) and --threads.
+    @OptionGroup var modelOptions: ModelOptions
 
     @Flag(name: .long, help: "Decode a .vtk made with other weights of the same shape instead of refusing it.")
     var forceModel = false
