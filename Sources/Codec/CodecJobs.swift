@@ -14,6 +14,7 @@ extension Compressor {
         let reader = try VideoReader(input: input, scaling: preprocessing.scaling)
         let geometry = ClipGeometry(model.config)
         let frames = preprocessing.frames(of: reader, tileWidth: geometry.tileWidth, tileHeight: geometry.tileHeight)
+        reader.notice = { [weak self] in self?.notice?($0) }
         let sink = VTKFileSink(target: target)
         var summary = try compress(frames, path: input.name, into: sink)
         summary.bytes = sink.fileBytes
@@ -22,8 +23,9 @@ extension Compressor {
 }
 
 extension Expander {
-    /// Expands the .vtk file at `input` into an H.264 MP4 at `target` (committed on success).
-    /// A stored audio track MP4 cannot hold is dropped with a `notice`.
+    /// Expands the .vtk file at `input` into a video at `target` (committed on success): H.264
+    /// MP4 or FFV1 Matroska as `options.container` says. A stored audio track MP4 cannot hold
+    /// is dropped with a `notice` (compress stores only tracks MP4 holds; Matroska holds them all).
     public func expand(file input: URL, to target: OutputTarget, options: VideoWriter.Options,
                        notice: (String) -> Void = { _ in }) throws -> ExpandSummary {
         let source = try VTKFileSource(url: input)

@@ -43,36 +43,30 @@ public final class Expander {
         try expand(source, layout: try prepare(source.header, path: path), path: path, into: sink)
     }
 
+    /// The decoded frames of `source`, one at a time, after the checks of `prepare`.
+    public func frames(_ source: LatentSource, path: String) throws -> DecodedFrames {
+        frames(source, layout: try prepare(source.header, path: path), path: path)
+    }
+
+    /// `frames` for a source already checked by `prepare`, which gave `layout`.
+    func frames(_ source: LatentSource, layout: TileLayout, path: String) -> DecodedFrames {
+        DecodedFrames(source: source, layout: layout,
+                      coder: GroupCoder(model: model, layout: layout, maxBatch: maxBatch), path: path)
+    }
+
     /// `expand` for a source already checked by `prepare`, which gave `layout`.
     func expand(_ source: LatentSource, layout: TileLayout, path: String, into sink: FrameSink) throws
         -> ExpandSummary {
-        let header = source.header
-        let coder = GroupCoder(model: model, layout: layout, maxBatch: maxBatch)
-        let total = header.frameCount
-        var written = 0
-        var groups = 0
-        while written < total {
-            guard let latents = try source.nextGroup() else {
-                throw CodecError.inconsistentFile(
-                    path: path, detail: "ends after \(groups) groups but the header promises "
-                        + "\(header.groupCount) (\(total) frames)")
-            }
-            guard latents.count == coder.latentValuesPerGroup else {
-                throw CodecError.inconsistentFile(
-                    path: path, detail: "group \(groups) holds \(latents.count) values, expected "
-                        + "\(coder.latentValuesPerGroup)")
-            }
-            let frames = coder.decode(latents)
-            for frame in frames.prefix(total - written) {
-                try sink.write(frame)
-                written += 1
-            }
-            groups += 1
-            progress?(written, total)
+        let decoded = frames(source, layout: layout, path: path)
+        let total = decoded.header.frameCount
+        while let frame = try decoded.nextFrame() {
+            try sink.write(frame)
+            if decoded.atGroupEnd { progress?(decoded.framesDone, total) }
         }
         try sink.finish()
         return ExpandSummary(
-            frames: written, groups: groups, tilesPerGroup: layout.count, width: layout.width,
-            height: layout.height, frameRate: "\(header.frameRate.num)/\(header.frameRate.den)")
+            frames: decoded.framesDone, groups: decoded.groups, tilesPerGroup: layout.count,
+            width: layout.width, height: layout.height,
+            frameRate: "\(decoded.header.frameRate.num)/\(decoded.header.frameRate.den)")
     }
 }

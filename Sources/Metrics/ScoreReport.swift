@@ -25,6 +25,8 @@ public struct VideoScore: Sendable {
     public var width: Int
     public var height: Int
     public var frames: [FrameScore]
+    /// What the distorted file was: a video, or a .vtk decoded in memory.
+    public var distortedKind: DistortedKind = .video
     /// Complete 16-frame clips this pair contributed to FVD.
     public var fvdClips: Int = 0
 

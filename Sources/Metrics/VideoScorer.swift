@@ -43,8 +43,10 @@ public final class VideoScorer {
     public let options: ScoreOptions
     /// The metrics that will actually be computed (requested ones whose weights exist).
     public private(set) var metrics: [Metric]
-    /// Notes about metrics that were dropped for lack of weights.
+    /// Notes for the user: metrics dropped for lack of weights, inputs whose picture size changes.
     public private(set) var notes: [String] = []
+    /// How the distorted file of each pair is opened (default: as a video file).
+    public var openDistorted: DistortedOpener = VideoScorer.openVideo
     private var lpips: LPIPS?
     private var i3d: I3D?
 
@@ -102,20 +104,25 @@ public final class VideoScorer {
 
     private func scorePair(_ pair: (reference: URL, distorted: URL), features: inout ([[Double]], [[Double]]),
                            progress: (Int, Int) -> Void) throws -> VideoScore {
-        let ref = try VideoReader(url: pair.reference), dist = try VideoReader(url: pair.distorted)
+        let ref = try VideoReader(url: pair.reference)
+        let (dist, kind) = try openDistorted(pair.distorted)
+        for reader in [ref, dist as? VideoReader].compactMap({ $0 }) {
+            reader.notice = { [weak self] in self?.notes.append($0) }
+        }
         let (w, h) = (ref.info.width, ref.info.height)
-        if (dist.info.width, dist.info.height) != (w, h) && !options.resizeToReference {
+        if (dist.frameWidth, dist.frameHeight) != (w, h) && !options.resizeToReference {
             throw ScoreError.sizeMismatch(reference: pair.reference.path, referenceSize: "\(w)x\(h)",
                                           distorted: pair.distorted.path,
-                                          distortedSize: "\(dist.info.width)x\(dist.info.height)")
+                                          distortedSize: "\(dist.frameWidth)x\(dist.frameHeight)")
         }
-        if options.frames == nil, ref.info.frameCount > 0, dist.info.frameCount > 0,
-           ref.info.frameCount != dist.info.frameCount {
-            throw frameCountError(pair, ref.info.frameCount, dist.info.frameCount)
+        if options.frames == nil, ref.info.frameCount > 0, dist.announcedFrameCount > 0,
+           ref.info.frameCount != dist.announcedFrameCount {
+            throw frameCountError(pair, ref.info.frameCount, dist.announcedFrameCount)
         }
         let limit = options.frames ?? Int.max
         let expected = min(limit, ref.info.frameCount)
-        var score = VideoScore(reference: pair.reference, distorted: pair.distorted, width: w, height: h, frames: [])
+        var score = VideoScore(reference: pair.reference, distorted: pair.distorted, width: w, height: h,
+                               frames: [], distortedKind: kind)
         var clip: ([[UInt8]], [[UInt8]]) = ([], [])
         while score.frames.count < limit {
             let a = try ref.nextFrame(), b = try dist.nextFrame()

@@ -5,7 +5,9 @@ import VideoIO
 
 /// Squared error of decoded frames against their reference, split into pixels near tile
 /// borders (within `band` pixels of a place where one tile ends and another begins inside
-/// the frame) and all other pixels, so that seams show as a PSNR gap.
+/// the frame) and all other pixels; and the step across tile borders, interior tubelet
+/// borders and all other neighbouring pixels, relative to the reference's step at the same
+/// places (`StepSums`: a ratio of 1.0 means no seam).
 ///
 /// It is a `FrameSink`: expanded frames are compared as they arrive with the next frame of
 /// the reference source, so nothing but the current frame is held.
@@ -15,13 +17,20 @@ public final class SeamMeter: FrameSink {
     public private(set) var borderSamples = 0
     public private(set) var restError: Double = 0
     public private(set) var restSamples = 0
+    /// Steps across tile borders, interior tubelet borders and all other pixel borders.
+    public private(set) var tileSteps = StepSums()
+    public private(set) var tubeletSteps = StepSums()
+    public private(set) var interiorSteps = StepSums()
     private let reference: FrameSource
+    private let borders: BorderMap
     private let nearBorder: [Bool]
     private let nearCount: Int
 
-    /// A meter for frames tiled by `layout`, compared with `reference` frame by frame.
-    public init(layout: TileLayout, reference: FrameSource, band: Int = 8) {
+    /// A meter for frames tiled by `layout` with tubelets `tubelet` pixels wide, compared with
+    /// `reference` frame by frame.
+    public init(layout: TileLayout, reference: FrameSource, band: Int = 8, tubelet: Int = 8) {
         self.reference = reference
+        borders = BorderMap(layout: layout, tubelet: tubelet)
         let xs = Self.mask(TileLayout.seams(origins: layout.xOrigins, tile: layout.tileWidth, size: layout.width),
                            size: layout.width, band: band)
         let ys = Self.mask(TileLayout.seams(origins: layout.yOrigins, tile: layout.tileHeight, size: layout.height),
@@ -52,6 +61,10 @@ public final class SeamMeter: FrameSink {
         restError += Double(rest)
         borderSamples += nearCount
         restSamples += frame.width * frame.height * 3 - nearCount
+        let steps = borders.steps(decoded: frame, reference: ref)
+        tileSteps.add(steps[.tile]!)
+        tubeletSteps.add(steps[.tubelet]!)
+        interiorSteps.add(steps[.interior]!)
     }
 
     public func finish() throws {}

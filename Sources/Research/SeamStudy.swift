@@ -4,7 +4,8 @@ import VideoIO
 import VTKFormat
 
 /// Measures how visible tile borders are for a tiling: compress a reference video through a
-/// real .vtk file, expand it, and compare PSNR near tile borders with PSNR elsewhere.
+/// real .vtk file, expand it, and compare PSNR near tile borders with PSNR elsewhere, and the
+/// step across tile and tubelet borders with the reference's (`SeamMeter`).
 public struct SeamStudy {
     /// One measurement: pooled squared errors near borders and elsewhere.
     public struct Result: Sendable, Codable, Equatable {
@@ -16,6 +17,10 @@ public struct SeamStudy {
         public var borderSamples: Int
         public var restError: Double
         public var restSamples: Int
+        /// Steps across tile borders, interior tubelet borders and other pixel borders.
+        public var tileSteps: StepSums
+        public var tubeletSteps: StepSums
+        public var interiorSteps: StepSums
         public var seconds: Double
 
         /// Adds another clip's measurement of the same tiling.
@@ -27,6 +32,9 @@ public struct SeamStudy {
             borderSamples += other.borderSamples
             restError += other.restError
             restSamples += other.restSamples
+            tileSteps.add(other.tileSteps)
+            tubeletSteps.add(other.tubeletSteps)
+            interiorSteps.add(other.interiorSteps)
             seconds += other.seconds
         }
 
@@ -65,7 +73,8 @@ public struct SeamStudy {
 
         let source = try VTKFileSource(url: vtk)
         let layout = try TileLayout(header: source.header, path: vtk.path)
-        let meter = SeamMeter(layout: layout, reference: try VideoReader(url: reference), band: band)
+        let meter = SeamMeter(layout: layout, reference: try VideoReader(url: reference), band: band,
+                              tubelet: model.config.tubelet[2])
         _ = try Expander(model: model, identity: identity).expand(source, path: vtk.path, into: meter)
         // The --tilings spelling, so that a table row can be fed back as an option value.
         let name = tiling.mode.overlaps
@@ -73,7 +82,8 @@ public struct SeamStudy {
         return Result(tiling: name, tilesPerGroup: summary.tilesPerGroup, frames: summary.frames,
                       bytes: sink.fileBytes, borderError: meter.borderError,
                       borderSamples: meter.borderSamples, restError: meter.restError,
-                      restSamples: meter.restSamples, seconds: Date().timeIntervalSince(start))
+                      restSamples: meter.restSamples, tileSteps: meter.tileSteps,
+                      tubeletSteps: meter.tubeletSteps, interiorSteps: meter.interiorSteps, seconds: Date().timeIntervalSince(start))
     }
 }
 

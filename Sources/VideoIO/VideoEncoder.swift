@@ -2,7 +2,8 @@ import CFFmpeg
 import Foundation
 
 /// What to encode with: an FFmpeg encoder, its pixel format, its private options and the
-/// container. `VideoWriter.Options` maps to libx264 / yuv420p / MP4; tests use others.
+/// container. `VideoWriter.Options.spec` maps to libx264 in MP4 or FFV1 RGB in Matroska;
+/// tests use others.
 struct EncoderSpec {
     var codec: String
     var pixelFormat: AVPixelFormat
@@ -50,11 +51,16 @@ final class VideoEncoder {
         ctx.pointee.time_base = AVRational(num: Int32(frameRate.den), den: Int32(frameRate.num))
         ctx.pointee.framerate = frameRate.av
         ctx.pointee.sample_aspect_ratio = AVRational(num: 1, den: 1)
-        ctx.pointee.color_range = AVCOL_RANGE_MPEG
         // The matrix a reader assumes for untagged video of this size (BT.709 for HD, else
         // BT.601), so colours stay right where a codec or container drops the tag (AVI, MPEG-4).
         matrix = RGBConverter.matrix(AVCOL_SPC_UNSPECIFIED, width: width, height: height)
-        ctx.pointee.colorspace = matrix == SWS_CS_ITU709 ? AVCOL_SPC_BT709 : AVCOL_SPC_SMPTE170M
+        if descriptor.pointee.flags & UInt64(AV_PIX_FMT_FLAG_RGB) != 0 {
+            ctx.pointee.color_range = AVCOL_RANGE_JPEG
+            ctx.pointee.colorspace = AVCOL_SPC_RGB
+        } else {
+            ctx.pointee.color_range = AVCOL_RANGE_MPEG
+            ctx.pointee.colorspace = matrix == SWS_CS_ITU709 ? AVCOL_SPC_BT709 : AVCOL_SPC_SMPTE170M
+        }
         ctx.pointee.color_primaries = AVCOL_PRI_BT709
         ctx.pointee.color_trc = AVCOL_TRC_BT709
         ctx.pointee.thread_count = 0

@@ -10,6 +10,10 @@ import Foundation
 /// decoder delay in AVI files with B-frames), and the audio packets' timestamps are moved by
 /// the same amount, so that a `VideoWriter`, whose video starts at 0, keeps them in sync.
 ///
+/// Every frame comes back at `info`'s size: the frames of a stream whose picture size changes
+/// part-way are scaled to it, with a `notice` naming the frame where the change happens.
+/// Timestamps are kept in `RGBFrame.pts`, but vtkc's outputs are constant frame rate.
+///
 /// A reader is not thread-safe; use it from one thread at a time.
 public final class VideoReader {
     /// What the file says about its video stream.
@@ -18,6 +22,8 @@ public final class VideoReader {
     public let url: URL
     /// What errors call the input: the file's path, or the name given with the input.
     public let name: String
+    /// Called with a one-line warning for the user (a picture size change part-way).
+    public var notice: ((String) -> Void)?
 
     private let input: InputContext
     private let decoder: CodecContext
@@ -32,6 +38,9 @@ public final class VideoReader {
     private let audioShift: Int64
     private var demuxerDone = false
     private var finished = false
+    /// Frames returned so far, and the decoded picture size of the last one.
+    private var framesReturned = 0
+    private var decodedSize: (width: Int32, height: Int32)?
 
     /// Opens `url` and its best video stream. Throws a one-line error naming the file when it
     /// is missing, unreadable, not a video, or has a codec this FFmpeg cannot decode.
@@ -173,7 +182,15 @@ public final class VideoReader {
         let timestamp = f.best_effort_timestamp
         let timeBase = input.stream(videoIndex).pointee.time_base
         let pts = timestamp == vtkc_nopts_value() ? nil : Double(timestamp - videoStart) * av_q2d(timeBase)
+        let size = (width: f.width, height: f.height)
+        if let last = decodedSize, last != size {
+            notice?("\(name): frame \(framesReturned) changes the picture size from \(last.width)x\(last.height) "
+                    + "to \(size.width)x\(size.height); it and the frames after it are scaled to "
+                    + "\(converter.width)x\(converter.height)")
+        }
+        decodedSize = size
         let pixels = try converter.convert(frame.pointer)
+        framesReturned += 1
         return RGBFrame(width: converter.width, height: converter.height, pixels: pixels, pts: pts)
     }
 }

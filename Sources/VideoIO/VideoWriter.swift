@@ -1,9 +1,12 @@
 import CFFmpeg
 import Foundation
 
-/// Writes RGB24 frames to an MP4 file with H.264 video (libx264, yuv420p, limited range,
-/// BT.709 matrix from 1280 wide or 577 high up, BT.601 below, tagged in the stream), at exactly the frame count, frame rate and size given (odd sizes included), and
-/// optionally muxes an `AudioTrack`'s packets back unchanged.
+/// Writes RGB24 frames to an MP4 file with H.264 video (libx264, yuv420p or yuv444p, limited
+/// range, BT.709 matrix from 1280 wide or 577 high up, BT.601 below, tagged in the stream), or
+/// to a Matroska file with lossless FFV1 RGB video (`Options.container`), at exactly the frame
+/// count, frame rate and size given (odd sizes included), and optionally muxes an
+/// `AudioTrack`'s packets back unchanged. The output has a constant frame rate: frame `i` is
+/// shown at `i / frameRate` whatever the source's timestamps were.
 ///
 /// The index ('moov') is moved to the front on finish, so players can start before the
 /// whole file has arrived, and the file can be read from a pipe. The writer writes exactly the
@@ -19,11 +22,18 @@ public final class VideoWriter {
         /// Clockwise rotation in degrees (a multiple of 90) that players apply for display,
         /// stored as a display matrix like `VideoInfo.rotation` reads it; frames stay as given.
         public var rotation: Int = 0
+        /// The file format and with it the codec (crf, preset and pixelFormat apply to MP4 only).
+        public var container: VideoContainer = .mp4
+        /// The H.264 chroma layout (MP4 only).
+        public var pixelFormat: H264PixelFormat = .yuv420p
 
-        public init(crf: Int = 18, preset: String = "medium", rotation: Int = 0) {
+        public init(crf: Int = 18, preset: String = "medium", rotation: Int = 0,
+                    container: VideoContainer = .mp4, pixelFormat: H264PixelFormat = .yuv420p) {
             self.crf = crf
             self.preset = preset
             self.rotation = rotation
+            self.container = container
+            self.pixelFormat = pixelFormat
         }
 
         /// The x264 presets.
@@ -59,10 +69,7 @@ public final class VideoWriter {
         guard options.rotation % 90 == 0 else {
             throw VideoIOError.invalidArgument(path: url.path, detail: "rotation \(options.rotation) is not a multiple of 90 degrees")
         }
-        let spec = EncoderSpec(codec: "libx264", pixelFormat: AV_PIX_FMT_YUV420P,
-                               options: ["crf": "\(options.crf)", "preset": options.preset],
-                               container: "mp4")
-        try self.init(url: url, width: width, height: height, frameRate: frameRate, spec: spec,
+        try self.init(url: url, width: width, height: height, frameRate: frameRate, spec: options.spec,
                       audio: audio, rotation: options.rotation)
     }
 

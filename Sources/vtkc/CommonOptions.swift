@@ -98,7 +98,7 @@ struct TilingArguments: ParsableArguments {
 
     @Option(name: .long, help: ArgumentHelp(
         "Minimum pixels shared by neighbouring tiles in the overlap modes, 0 to half a tile "
-            + "(default: a quarter tile, 32 for 128).", valueName: "px"))
+            + "(default: an eighth of a tile, 16 for 128).", valueName: "px"))
     var overlap: Int?
 
     @Option(name: .long, help: ArgumentHelp(

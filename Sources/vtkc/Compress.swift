@@ -13,7 +13,9 @@ struct Compress: ParsableCommand {
             frame; the true count is stored) and covered by 128x128 tiles; each 16x128x128 clip \
             is encoded by the model. The video is streamed: memory does not grow with its \
             length. MP4-compatible audio (AAC, MP3, AC-3, E-AC-3, Opus, ALAC, FLAC) is stored \
-            untouched; other audio is dropped with a notice.
+            untouched; other audio is dropped with a notice. The .vtk stores one constant frame \
+            rate: a variable-frame-rate source's timestamps are not kept, and a source whose \
+            picture size changes part-way is scaled to one size, with a warning naming the frame.
 
             Batch mode (several inputs, a directory, --list, --report or --shard; -o names a \
             directory): directories are walked recursively for \(videoExtensionList) files \

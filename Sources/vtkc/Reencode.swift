@@ -8,10 +8,11 @@ import VideoIO
 /// baseline that the tokenizer is measured against.
 struct Reencode: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Re-encode a video with libx264 (yuv420p) through vtkc's own writer.",
+        abstract: "Re-encode a video with libx264 through vtkc's own writer.",
         discussion: """
             Decodes every frame to RGB and writes it with the same writer `vtkc expand` uses, \
-            at the given --crf and --preset; frame count, rate and size are kept, audio is \
+            at the given --crf, --preset and --pix-fmt (an .mkv output is lossless FFV1 RGB, as \
+            in expand); frame count, rate and size are kept (at a constant frame rate), audio is \
             dropped. Reports the file size and the bits per pixel (file bits over width x \
             height x frames), the baseline for the tokenizer's rate-distortion report.
             """)
@@ -23,12 +24,14 @@ struct Reencode: ParsableCommand {
 
     @OptionGroup var x264: X264Options
 
+    func validate() throws { try x264.check(output: out.output) }
+
     func run() throws {
         let target = try out.target(input: input)
         let start = Date()
         let bar = ProgressBar(label: "reencode", quiet: out.quiet)
         let result = try Transcoder.transcode(file: URL(fileURLWithPath: input), to: target,
-                                              options: x264.writerOptions) { bar.update(done: $0, total: $1) }
+                                              options: x264.writerOptions(output: out.output)) { bar.update(done: $0, total: $1) }
         bar.finish()
         let bitsPerPixel = Double(result.bytes * 8) / Double(result.width * result.height * result.frames)
         if out.json {

@@ -13,6 +13,12 @@ struct Score: ParsableCommand {
             without a partner is an error). Frames are compared in decoding order at the \
             reference's size.
 
+            A distorted file ending in .vtk is not a video: its latents are decoded in memory by \
+            the engine (--model, as expand) and those frames are scored, with no video codec in \
+            between: the tokenizer's loss alone, the same numbers as scoring `vtkc expand -o \
+            out.mkv` (lossless FFV1). The report says which kind each distorted input was \
+            (JSON: "distorted_kind": "video" or "vtk"; the table adds a line for each .vtk).
+
             PSNR: 8-bit RGB, peak 255, per frame; the summary gives the mean over frames and \
             the PSNR of the MSE pooled over all samples of all frames. Identical frames give \
             inf.
@@ -37,7 +43,7 @@ struct Score: ParsableCommand {
 
             JSON (--json): {"metrics", "summary": {frames, videos, psnr_mean, psnr_pooled, \
             ssim_mean, lpips_mean, fvd: {value, clips, protocol, warning}}, "videos": [{reference, \
-            distorted, width, height, frames, psnr_mean, ..., per_frame: [{frame, mse, psnr, ssim, \
+            distorted, distorted_kind, width, height, frames, psnr_mean, ..., per_frame: [{frame, mse, psnr, ssim, \
             lpips}]}], "notes"}. Metrics not computed are absent; infinite PSNR is the string "inf".
             """)
 
@@ -70,7 +76,11 @@ struct Score: ParsableCommand {
     @Flag(name: .long, help: "Resize distorted frames to the reference's size (bilinear) instead of failing when sizes differ.")
     var resizeToRef = false
 
-    @OptionGroup var runtime: RuntimeOptions
+    /// --model (for a distorted .vtk) and --threads.
+    @OptionGroup var modelOptions: ModelOptions
+
+    @Flag(name: .long, help: "Decode a .vtk made with other weights of the same shape instead of refusing it.")
+    var forceModel = false
 
     @Flag(name: .long, help: "No progress and no notes on stderr (errors are still printed).")
     var quiet = false
@@ -100,8 +110,10 @@ struct Score: ParsableCommand {
                                           distorted: URL(fileURLWithPath: distorted))
         let options = ScoreOptions(metrics: metrics ?? Metric.allCases, metricsExplicit: metrics != nil,
                                    frames: frames, resizeToReference: resizeToRef,
-                                   threads: runtime.threads)
+                                   threads: modelOptions.runtime.threads)
         let scorer = try VideoScorer(options: options)
+        let opener = ScoreOpener(modelOptions: modelOptions, forceModel: forceModel)
+        scorer.openDistorted = opener.open
         let bar = ProgressBar(label: "score", quiet: quiet)
         let report = try scorer.score(pairs: pairs) { p in
             bar.label = p.pairs > 1 ? "score [\(p.pair + 1)/\(p.pairs)] \(p.name)" : "score \(p.name)"

@@ -44,6 +44,9 @@ enum ScoreTable {
                               report.meanPSNR, report.pooledPSNR, report.meanSSIM, report.meanLPIPS))
         }
         var text = align(rows)
+        for video in report.videos where video.distortedKind != .video {
+            text += "\(ScoreFormat.name(video)): \(video.distortedKind.description)\n"
+        }
         if let fvd = report.fvd {
             let caution = fvd.warning == nil ? "" : "; unstable below \(FVDResult.stableClipCount) clips"
             text += "rFVD \(ScoreFormat.fvd(fvd.value))  (\(FVDResult.protocolText); \(fvd.clips) clips per side\(caution))\n"

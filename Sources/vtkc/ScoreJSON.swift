@@ -19,6 +19,7 @@ enum ScoreJSON {
             var v: [String: Any] = [
                 "reference": video.reference.path, "distorted": video.distorted.path,
                 "width": video.width, "height": video.height, "frames": video.frames.count,
+                "distorted_kind": video.distortedKind.rawValue,
             ]
             v["psnr_mean"] = number(video.meanPSNR)
             v["psnr_pooled"] = number(video.pooledPSNR)
