@@ -1,18 +1,24 @@
 import Foundation
 
 /// Scratch memory for one batch of clips going through a tower: activations of `rows` tokens,
-/// one attention score tile per worker, and room for one block's int8 weights expanded to
-/// float32 (`weightValues` floats; none for a float model).
+/// one attention score tile per worker, room for one block's int8 weights expanded to
+/// float32 (`weightValues` floats; none for a float model), and for the int8 path the
+/// activations' codes (rows x hidden bytes) with one scale and zero point per row.
 final class Workspace {
     let x, normed, qkv, attention, gate, up: UnsafeMutablePointer<Float>
     let scores, sums: UnsafeMutablePointer<Float>
     let expandedWeights: UnsafeMutablePointer<Float>
+    let codes: UnsafeMutablePointer<UInt8>
+    let rowScales: UnsafeMutablePointer<Float>
+    let rowZeros: UnsafeMutablePointer<Int32>
     let shape: Shape
     var workers: Int { shape.workers }
 
     /// The sizes a workspace is made for; equal shapes can share one.
     struct Shape: Equatable {
         var rows, width, hidden, tokens, workers, weightValues: Int
+        /// Whether the int8 buffers are needed.
+        var int8: Bool
     }
 
     /// Query rows per attention tile: large enough for efficient sgemm, small enough that a
@@ -32,11 +38,18 @@ final class Workspace {
         scores = .allocate(capacity: workers * min(Self.queryTile, tokens) * tokens)
         sums = .allocate(capacity: workers * Self.queryTile)
         expandedWeights = .allocate(capacity: max(1, shape.weightValues))
+        let quantizedRows = shape.int8 ? rows : 0
+        codes = .allocate(capacity: max(1, quantizedRows * max(width, hidden)))
+        rowScales = .allocate(capacity: max(1, quantizedRows))
+        rowZeros = .allocate(capacity: max(1, quantizedRows))
     }
 
     deinit {
         for buffer in [x, normed, qkv, attention, gate, up, scores, sums, expandedWeights] {
             buffer.deallocate()
         }
+        codes.deallocate()
+        rowScales.deallocate()
+        rowZeros.deallocate()
     }
 }
