@@ -87,6 +87,7 @@ public final class Compressor {
         var metadata = [
             "source": URL(fileURLWithPath: path).lastPathComponent,
             "source_codec": info.codecName,
+            "engine_precision": model.precision.rawValue,
         ]
         if info.rotation != 0 { metadata["rotation"] = String(info.rotation) }
         let aspect = info.pixelAspect.reduced.isPositive ? info.pixelAspect.reduced : Rational(num: 1, den: 1)
