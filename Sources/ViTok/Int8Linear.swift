@@ -29,9 +29,13 @@ struct Int8Linear: Sendable {
         case .expanded:
             preconditionFailure("Int8Linear is made from loaded weights, never expanded ones")
         }
-        columnSums = (0..<n).map { row in
-            (0..<k).reduce(Int32(0)) { $0 + Int32(values[row * k + $1]) }
+        var sums = [Int32](repeating: 0, count: n)
+        for row in 0..<n {
+            var total: Int32 = 0
+            for i in 0..<k { total &+= Int32(values[row * k + i]) }
+            sums[row] = total
         }
+        columnSums = sums
         matmul = try Int8Matmul(values: values, owner: owner, outFeatures: n, inFeatures: k,
                                 name: name + ".weight")
         bias = layer.bias
