@@ -12,12 +12,9 @@ import Foundation
 /// with acc the int32 product of the codes, colsum[n] the sum of W's int8 row n and wscale[n]
 /// its scale. training/int8_reference.py is the same scheme in NumPy.
 enum Int8Kernels {
-    /// 1.5 * 2^23: adding it to a float of magnitude below 2^22 rounds to an integer (ties to
-    /// even), which then sits in the low mantissa bits.
-    private static let shifter = Vec(repeating: 12_582_912)
-
-    @inline(__always) private static func roundToInteger(_ v: Vec) -> Vec {
-        (v + shifter) - shifter
+    /// v clamped to [0, 127]; NaN gives 0.
+    @inline(__always) private static func clampCode(_ v: Float) -> Float {
+        v > 0 ? (v < 127 ? v : 127) : 0
     }
 
     /// Quantizes `rows` rows of `columns` floats (a multiple of 16) into codes, one scale and
@@ -31,21 +28,19 @@ enum Int8Kernels {
             var (low, high) = (Vec.zero, Vec.zero)
             for i in stride(from: 0, to: columns, by: 16) {
                 let v = load(p + i)
-                low = pointwiseMin(low, v)
-                high = pointwiseMax(high, v)
+                // Masked blends, not pointwiseMin/Max (those go element by element).
+                low.replace(with: v, where: v .< low)
+                high.replace(with: v, where: v .> high)
             }
             let (lo, hi) = (low.min(), high.max())
             var scale = (hi - lo) / 127
             if !(scale > 0) || !scale.isFinite { scale = 1 }
             let inverse = 1 / scale
-            let zero = min(max(roundToInteger(Vec(repeating: -lo * inverse))[0], 0), 127)
-            let (zeroVector, top) = (Vec(repeating: zero), Vec(repeating: 127))
-            for i in stride(from: 0, to: columns, by: 16) {
-                let n = roundToInteger(load(p + i) * inverse) + zeroVector
-                let clamped = pointwiseMin(pointwiseMax(n, .zero), top)
-                let bits = unsafeBitCast(clamped + shifter, to: SIMD16<Int32>.self) &- 0x4B40_0000
-                UnsafeMutableRawPointer(q + i).storeBytes(of: SIMD16<UInt8>(truncatingIfNeeded: bits),
-                                                          as: SIMD16<UInt8>.self)
+            let zero = clampCode((-lo * inverse).rounded(.toNearestOrEven))
+            // A plain loop: the compiler vectorizes it (round, clamp, convert, pack), where
+            // SIMD16<UInt8>(truncatingIfNeeded:) would go element by element.
+            for i in 0..<columns {
+                q[i] = UInt8(clampCode((p[i] * inverse).rounded(.toNearestOrEven) + zero))
             }
             scales[row] = scale
             zeros[row] = Int32(zero)
@@ -53,22 +48,35 @@ enum Int8Kernels {
     }
 
     /// out = dequantized products (+ bias), or out += them with `accumulate`, for `rows` rows
-    /// of `columns` values (a multiple of 16). `acc` may be `out` itself (read before written).
+    /// of `columns` values (a multiple of 16).
     static func dequantize(_ acc: UnsafePointer<Int32>, rows: Int, columns: Int,
                            scales: UnsafePointer<Float>, zeros: UnsafePointer<Int32>,
                            weightScales: UnsafePointer<Float>, columnSums: UnsafePointer<Int32>,
                            bias: UnsafePointer<Float>?, into out: UnsafeMutablePointer<Float>,
                            accumulate: Bool) {
         precondition(columns % 16 == 0, "int8 rows must hold a multiple of 16 values")
+        // Plain loops, one per case: the compiler vectorizes them, where SIMD16<Float>(Int32s)
+        // would convert element by element.
         for row in 0..<rows {
             let a = acc + row * columns, o = out + row * columns
-            let (scale, zero) = (Vec(repeating: scales[row]), SIMD16<Int32>(repeating: zeros[row]))
-            for i in stride(from: 0, to: columns, by: 16) {
-                let sums = UnsafeRawPointer(columnSums + i).loadUnaligned(as: SIMD16<Int32>.self)
-                let exact = UnsafeRawPointer(a + i).loadUnaligned(as: SIMD16<Int32>.self) &- zero &* sums
-                var y = Vec(exact) * (scale * load(weightScales + i))
-                if let bias { y = y + load(bias + i) }
-                store(accumulate ? load(o + i) + y : y, o + i)
+            let (scale, zero) = (scales[row], zeros[row])
+            switch (bias, accumulate) {
+            case (let bias?, true):
+                for i in 0..<columns {
+                    o[i] = o[i] + (Float(a[i] &- zero &* columnSums[i]) * (scale * weightScales[i]) + bias[i])
+                }
+            case (let bias?, false):
+                for i in 0..<columns {
+                    o[i] = Float(a[i] &- zero &* columnSums[i]) * (scale * weightScales[i]) + bias[i]
+                }
+            case (nil, true):
+                for i in 0..<columns {
+                    o[i] = o[i] + Float(a[i] &- zero &* columnSums[i]) * (scale * weightScales[i])
+                }
+            case (nil, false):
+                for i in 0..<columns {
+                    o[i] = Float(a[i] &- zero &* columnSums[i]) * (scale * weightScales[i])
+                }
             }
         }
     }

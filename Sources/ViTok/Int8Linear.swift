@@ -42,8 +42,8 @@ struct Int8Linear: Sendable {
     }
 
     /// out = x W^T (+ bias), or out += it with `accumulate`, for `rows` rows already quantized
-    /// into `codes`/`scales`/`zeros` (`Int8Kernels.quantize`). `scratch` holds rows x
-    /// outFeatures int32 and may be `out` itself.
+    /// into `codes`/`scales`/`zeros` (`Int8Kernels.quantize`), through `scratch` (rows x
+    /// outFeatures int32).
     func apply(codes: UnsafePointer<UInt8>, scales: UnsafePointer<Float>,
                zeros: UnsafePointer<Int32>, rows: Int, scratch: UnsafeMutablePointer<Int32>,
                into out: UnsafeMutablePointer<Float>, accumulate: Bool = false, addBias: Bool = true) {

@@ -3,7 +3,8 @@ import Foundation
 /// Scratch memory for one batch of clips going through a tower: activations of `rows` tokens,
 /// one attention score tile per worker, room for one block's int8 weights expanded to
 /// float32 (`weightValues` floats; none for a float model), and for the int8 path the
-/// activations' codes (rows x hidden bytes) with one scale and zero point per row.
+/// activations' codes (rows x hidden bytes) with one scale and zero point per row, and the
+/// int32 products (rows x max(3 width, hidden)) before they are dequantized.
 final class Workspace {
     let x, normed, qkv, attention, gate, up: UnsafeMutablePointer<Float>
     let scores, sums: UnsafeMutablePointer<Float>
@@ -11,6 +12,9 @@ final class Workspace {
     let codes: UnsafeMutablePointer<UInt8>
     let rowScales: UnsafeMutablePointer<Float>
     let rowZeros: UnsafeMutablePointer<Int32>
+    let products: UnsafeMutablePointer<Int32>
+    /// Int32 values per row of `products`.
+    var productColumns: Int { max(3 * shape.width, shape.hidden) }
     let shape: Shape
     var workers: Int { shape.workers }
 
@@ -42,6 +46,7 @@ final class Workspace {
         codes = .allocate(capacity: max(1, quantizedRows * max(width, hidden)))
         rowScales = .allocate(capacity: max(1, quantizedRows))
         rowZeros = .allocate(capacity: max(1, quantizedRows))
+        products = .allocate(capacity: max(1, quantizedRows * max(3 * width, hidden)))
     }
 
     deinit {
@@ -51,5 +56,6 @@ final class Workspace {
         codes.deallocate()
         rowScales.deallocate()
         rowZeros.deallocate()
+        products.deallocate()
     }
 }
