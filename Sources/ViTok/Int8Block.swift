@@ -28,10 +28,11 @@ extension TransformerBlock {
         let (codes, scales, zeros) = (SharedPointer(ws.codes), SharedPointer(ws.rowScales),
                                       SharedPointer(ws.rowZeros))
         let (products, productColumns) = (SharedPointer(ws.products), ws.productColumns)
+        let codeColumns = ws.codeColumns
         let (width, hidden, block) = (width, hidden, self)
         parallelRows(rows, threads: threads) { range in
             let (first, count) = (range.lowerBound, range.count)
-            let piece = QuantizedPiece(codes: codes.base + first * hidden, scales: scales.base + first,
+            let piece = QuantizedPiece(codes: codes.base + first * codeColumns, scales: scales.base + first,
                                        zeros: zeros.base + first, rows: count,
                                        products: products.base + first * productColumns)
             let normedRows = normed.base + first * width
@@ -43,7 +44,7 @@ extension TransformerBlock {
         attend(ws, clips: clips, tokens: tokens, threads: threads)
         parallelRows(rows, threads: threads) { range in
             let (first, count) = (range.lowerBound, range.count)
-            let piece = QuantizedPiece(codes: codes.base + first * hidden, scales: scales.base + first,
+            let piece = QuantizedPiece(codes: codes.base + first * codeColumns, scales: scales.base + first,
                                        zeros: zeros.base + first, rows: count,
                                        products: products.base + first * productColumns)
             let (xRows, normedRows) = (x.base + first * width, normed.base + first * width)

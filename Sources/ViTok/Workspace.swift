@@ -13,6 +13,8 @@ final class Workspace {
     let rowScales: UnsafeMutablePointer<Float>
     let rowZeros: UnsafeMutablePointer<Int32>
     let products: UnsafeMutablePointer<Int32>
+    /// Bytes per row of `codes`: the widest product input.
+    var codeColumns: Int { max(shape.width, shape.hidden) }
     /// Int32 values per row of `products`.
     var productColumns: Int { max(3 * shape.width, shape.hidden) }
     let shape: Shape
