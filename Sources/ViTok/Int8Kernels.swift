@@ -1,16 +1,17 @@
 import Foundation
 
-/// The run-time side of the int8 scheme (docs/MODEL.md, "int8 engine"), 16 floats at a time.
+/// The run-time side of the int8 scheme (docs/MODEL.md, "int8 engine"): per-token quantization
+/// and the dequantize + bias pass, as loops the compiler vectorizes.
 ///
 /// A token row x of k values becomes 7-bit unsigned codes with a zero point:
 ///     lo = min(0, min x), hi = max(0, max x), scale = (hi - lo) / 127 (1 when hi == lo),
-///     zero = round(-lo / scale), q = clamp(round(x * (1/scale)) + zero, 0, 127),
+///     zero = round(-lo * (1/scale)), q = clamp(round(x * (1/scale)) + zero, 0, 127),
 /// rounding to nearest, ties to even. 7 bits, not 8: u8 x s8 products on CPUs without VNNI add
 /// pairs in saturating 16-bit lanes, where 127 * 127 * 2 still fits and 255 * 127 * 2 does not,
 /// so every ISA computes the same exact int32 sums. A product row y = x W^T + b is then
 ///     y[n] = Float(acc[n] - zero * colsum[n]) * (scale * wscale[n]) + b[n]
 /// with acc the int32 product of the codes, colsum[n] the sum of W's int8 row n and wscale[n]
-/// its scale. training/int8_reference.py is the same scheme in NumPy.
+/// its scale. training/vitok/int8.py is the same scheme in PyTorch.
 enum Int8Kernels {
     /// v clamped to [0, 127]; NaN gives 0.
     @inline(__always) private static func clampCode(_ v: Float) -> Float {
