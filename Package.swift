@@ -42,6 +42,10 @@ let package = Package(
         .systemLibrary(
             name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]),
+        // oneDNN for the int8 engine; Debian ships no pkg-config file for it.
+        .systemLibrary(
+            name: "CDNNL", path: "Sources/CDNNL",
+            providers: [.apt(["libdnnl-dev"])]),
         .systemLibrary(
             name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]),
@@ -51,7 +55,7 @@ let package = Package(
         .target(name: "VideoIO", dependencies: ["CFFmpeg"], swiftSettings: cpuFlags),
         .target(name: "SafeTensors", swiftSettings: cpuFlags),
         .target(name: "Installation", swiftSettings: cpuFlags),
-        .target(name: "ViTok", dependencies: ["COpenBLAS", "Installation", "SafeTensors"],
+        .target(name: "ViTok", dependencies: ["CDNNL", "COpenBLAS", "Installation", "SafeTensors"],
                 swiftSettings: kernelFlags),
         .target(name: "VTKFormat", swiftSettings: cpuFlags),
         .target(name: "Metrics", dependencies: ["COpenBLAS", "Installation", "SafeTensors", "VideoIO"],

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything vtkc needs on a fresh Debian 12 machine (run as root or with sudo):
-#   - FFmpeg, OpenBLAS and OpenSSL (libcrypto) development packages (the Swift package links them),
+#   - FFmpeg, OpenBLAS, oneDNN (the int8 engine) and OpenSSL (libcrypto) development packages
+#     (the Swift package links them),
 #   - a Python virtual environment in .venv for the training code and reference scripts, with
 #     the vtkc_py package (python/, installed editable, with ray for its cluster driver),
 #   - the metric networks' weights (LPIPS AlexNet, I3D Kinetics-400), converted once from
@@ -15,7 +16,7 @@ SUDO=""
 [ "$(id -u)" = 0 ] || SUDO="sudo"
 
 apt_packages=(pkg-config libavformat-dev libavcodec-dev libswscale-dev libswresample-dev
-              libavutil-dev libopenblas-dev libssl-dev python3-venv python3-pip)
+              libavutil-dev libopenblas-dev libdnnl-dev libssl-dev python3-venv python3-pip)
 missing=()
 for p in "${apt_packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -89,6 +89,7 @@ public final class Compressor {
         var metadata = [
             "source": URL(fileURLWithPath: path).lastPathComponent,
             "source_codec": info.codecName,
+            "engine_precision": model.precision.rawValue,
         ]
         if info.rotation != 0 { metadata["rotation"] = String(info.rotation) }
         metadata.merge(info.preprocessing) { a, _ in a }

@@ -15,6 +15,9 @@ public protocol LatentModel: AnyObject {
     var weightFiles: [URL] { get }
     /// Worker threads the model may use.
     var threads: Int { get set }
+    /// The arithmetic the model computes in; recorded in the .vtk metadata as
+    /// `engine_precision`.
+    var precision: EnginePrecision { get }
     /// Encodes `count` clips laid out one after the other into `count` latent blocks.
     func encode(_ clips: [Float], count: Int) -> [Float]
     /// Decodes `count` latent blocks into `count` clips (values clamped to [-1, 1]).

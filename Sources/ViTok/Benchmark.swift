@@ -37,6 +37,10 @@ public enum EngineBenchmark {
         return list
     }
 
+    /// The int8 path's library and the instruction set it dispatches to on this machine, e.g.
+    /// "oneDNN 2.6.3, ISA avx512_core_bf16" (DNNL_MAX_CPU_ISA lowers it, for testing).
+    public static var int8Library: String { "oneDNN \(OneDNN.version), ISA \(OneDNN.cpuISA)" }
+
     /// Floating-point operations (2 x multiply-adds) of encoding or decoding one clip.
     public static func flops(_ c: ViTokConfig, decoder: Bool) -> Double {
         products(c, decoder: decoder).reduce(0) { $0 + $1.flops }

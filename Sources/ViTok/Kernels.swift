@@ -57,7 +57,10 @@ func parallelRows(_ rows: Int, threads: Int, _ body: @Sendable (Range<Int>) -> V
 /// e^x to about 2 ulp: x = n ln2 + r with |r| <= ln2/2, a degree-6 polynomial for e^r, and
 /// 2^n assembled in the exponent bits. Inputs are clamped to the finite float range.
 @inline(__always) func exp(_ value: Vec) -> Vec {
-    let x = pointwiseMin(pointwiseMax(value, Vec(repeating: -87.3)), Vec(repeating: 88.3))
+    // Masked blends rather than pointwiseMin/Max, which go element by element.
+    var x = value
+    x.replace(with: Vec(repeating: -87.3), where: x .< Vec(repeating: -87.3))
+    x.replace(with: Vec(repeating: 88.3), where: x .> Vec(repeating: 88.3))
     let shifter = Vec(repeating: 12_582_912)            // 1.5 * 2^23: rounds to an integer
     let t = shifter.addingProduct(x, Vec(repeating: 1.442_695_04))
     let n = t - shifter

@@ -32,9 +32,12 @@ enum LinearWeight: Sendable {
 struct Int8Rows: @unchecked Sendable {
     let rows: Int
     let columns: Int
-    private let values: UnsafePointer<Int8>
-    private let scales: FloatTensor
-    private let mapping: MappedFile
+    /// The int8 values, (rows, columns) row-major, valid while this value (its mapping) lives.
+    let values: UnsafePointer<Int8>
+    /// One float32 scale per row.
+    let scales: FloatTensor
+    /// The mapped file the values live in.
+    let mapping: MappedFile
 
     init(_ entry: TensorEntry, rowScales: FloatTensor) {
         rows = entry.shape[0]

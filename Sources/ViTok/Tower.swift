@@ -8,15 +8,17 @@ struct Tower: Sendable {
     let width, hidden, tokens: Int
     /// Floats needed to expand the largest block's int8 weights (0 for a float model).
     let expandedWeightValues: Int
+    let precision: EnginePrecision
 
     init(_ store: WeightStore, _ prefix: String, config: ViTokConfig, width: Int, depth: Int,
-         heads: Int, hidden: Int) throws {
+         heads: Int, hidden: Int, precision: EnginePrecision) throws {
         self.width = width
+        self.precision = precision
         self.hidden = hidden
         tokens = config.tokens
         blocks = try (0..<depth).map {
             try TransformerBlock(store, "\(prefix).blocks.\($0)", width: width, heads: heads,
-                                 hidden: hidden)
+                                 hidden: hidden, precision: precision)
         }
         norm = try LayerNormWeights(store, prefix + ".norm", width: width)
         rope = RopeTable(config: config)
@@ -26,7 +28,8 @@ struct Tower: Sendable {
     /// What a workspace for `clips` clips on `threads` workers must hold.
     func workspaceShape(clips: Int, threads: Int) -> Workspace.Shape {
         Workspace.Shape(rows: clips * tokens, width: width, hidden: hidden, tokens: tokens,
-                        workers: threads, weightValues: expandedWeightValues)
+                        workers: threads, weightValues: expandedWeightValues,
+                        int8: precision == .int8)
     }
 
     /// Runs all blocks on `ws.x` and leaves the final LayerNorm's output in `ws.normed`.

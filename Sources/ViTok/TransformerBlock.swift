@@ -6,8 +6,11 @@ struct TransformerBlock: Sendable {
     let norm1, norm2: LayerNormWeights
     private(set) var qkv, proj, fc1, fc2, fc3: Linear
     let width, heads, hidden: Int
+    /// The int8 forms of qkv, proj, fc1, fc2 and fc3 when the block runs at int8 precision.
+    let int8: Int8Block?
 
-    init(_ store: WeightStore, _ prefix: String, width: Int, heads: Int, hidden: Int) throws {
+    init(_ store: WeightStore, _ prefix: String, width: Int, heads: Int, hidden: Int,
+         precision: EnginePrecision) throws {
         self.width = width
         self.heads = heads
         self.hidden = hidden
@@ -19,11 +22,16 @@ struct TransformerBlock: Sendable {
         fc1 = try Linear(store, prefix + ".mlp.fc1", in: width, out: hidden, keepInt8: true)
         fc2 = try Linear(store, prefix + ".mlp.fc2", in: width, out: hidden, keepInt8: true)
         fc3 = try Linear(store, prefix + ".mlp.fc3", in: hidden, out: width, keepInt8: true)
+        int8 = precision == .int8
+            ? try Int8Block(qkv: qkv, proj: proj, fc1: fc1, fc2: fc2, fc3: fc3, prefix: prefix)
+            : nil
     }
 
-    /// Floats of this block's weights that are stored as int8 (0 for a float block).
+    /// Floats of this block's weights that are stored as int8 and expanded to float32 before
+    /// the block runs (0 for a float block and for the int8 path, which uses them as they are).
     var int8Values: Int {
-        [qkv, proj, fc1, fc2, fc3].reduce(0) { $0 + ($1.weight.int8Rows?.count ?? 0) }
+        guard int8 == nil else { return 0 }
+        return [qkv, proj, fc1, fc2, fc3].reduce(0) { $0 + ($1.weight.int8Rows?.count ?? 0) }
     }
 
     /// This block with its int8 weights expanded to float32 into `ws.expandedWeights` (all
@@ -52,6 +60,10 @@ struct TransformerBlock: Sendable {
     /// row-local, so it runs as two parallel passes over row ranges, one per worker, with
     /// single-threaded OpenBLAS inside each.
     func apply(_ ws: Workspace, clips: Int, tokens: Int, rope: RopeTable, threads: Int) {
+        if let int8 {
+            applyInt8(int8, ws, clips: clips, tokens: tokens, rope: rope, threads: threads)
+            return
+        }
         let rows = clips * tokens
         let block = expanded(ws, threads: threads)
         let (x, normed, qkvBuffer) = (SharedPointer(ws.x), SharedPointer(ws.normed),
@@ -84,7 +96,7 @@ struct TransformerBlock: Sendable {
 
     /// Applies RoPE to the q and k parts of qkv rows `rows`, and folds the 1/sqrt(64) = 1/8
     /// attention scale into q (a power of two, so exact).
-    private func rotateQueriesAndKeys(_ qkv: UnsafeMutablePointer<Float>, rows: Range<Int>,
+    func rotateQueriesAndKeys(_ qkv: UnsafeMutablePointer<Float>, rows: Range<Int>,
                                       tokens: Int, rope: RopeTable) {
         rope.cos.withUnsafeBufferPointer { cosTable in
             rope.sin.withUnsafeBufferPointer { sinTable in
@@ -110,7 +122,7 @@ struct TransformerBlock: Sendable {
 
     /// softmax(q k^T) v for every clip and head, in tiles of query rows spread over the
     /// workers; each tile's products run single-threaded in sgemm.
-    private func attend(_ ws: Workspace, clips: Int, tokens: Int, threads: Int) {
+    func attend(_ ws: Workspace, clips: Int, tokens: Int, threads: Int) {
         let tile = min(Workspace.queryTile, tokens)
         let tilesPerHead = (tokens + tile - 1) / tile
         let units = clips * heads * tilesPerHead

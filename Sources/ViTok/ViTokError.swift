@@ -26,6 +26,8 @@ public struct ViTokError: LocalizedError, Equatable, Sendable {
         case duplicateTensor
         /// Memory for converted weights could not be allocated.
         case outOfMemory
+        /// The requested compute precision cannot run here (the int8 library failed).
+        case unsupportedPrecision
     }
 
     /// The class of problem.

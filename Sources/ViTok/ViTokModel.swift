@@ -2,7 +2,8 @@ import COpenBLAS
 import Foundation
 import Installation
 
-/// A ViTok video auto-encoder on the CPU (docs/MODEL.md), float32 compute on OpenBLAS.
+/// A ViTok video auto-encoder on the CPU (docs/MODEL.md): float32 compute on OpenBLAS, or the
+/// transformer blocks' Linear layers in int8 on oneDNN (`EnginePrecision`).
 ///
 /// Clips are `count x T x H x W x 3` channel-last floats in [-1, 1]; latents are
 /// `count x L x c` (the encoder's mean). The config comes from the weights file, so every
@@ -14,6 +15,8 @@ public final class ViTokModel: @unchecked Sendable {
     public let name: String
     /// The safetensors files the weights came from, sorted by name.
     public let weightFiles: [URL]
+    /// The arithmetic of the blocks' Linear layers, fixed at load.
+    public let precision: EnginePrecision
     /// Worker threads of the engine (at least 1); each runs single-threaded OpenBLAS.
     public var threads: Int {
         get { lock.withLock { threadCount } }
@@ -30,20 +33,35 @@ public final class ViTokModel: @unchecked Sendable {
     /// Tokens per batch step: enough rows for efficient products, bounded memory.
     private static let rowsPerStep = 4096
 
-    private init(store: WeightStore, url: URL) throws {
+    private init(store: WeightStore, url: URL, precision: EnginePrecision) throws {
         config = store.config
+        self.precision = precision
         weightFiles = store.files
         name = store.metadata["model_name"] ?? url.deletingPathExtension().lastPathComponent
-        encoder = try Encoder(store, config: config)
-        decoder = try Decoder(store, config: config)
+        encoder = try Encoder(store, config: config, precision: precision)
+        decoder = try Decoder(store, config: config, precision: precision)
         try store.finishLoading()
     }
 
-    /// Loads a `.safetensors` file or a directory of shards. Throws a `ViTokError` naming the
-    /// file and tensor on malformed files, missing/invalid config, or missing, unused or
-    /// wrong-shaped tensors.
-    public static func load(_ url: URL) throws -> ViTokModel {
-        try ViTokModel(store: WeightStore(url: url), url: url)
+    /// Loads a `.safetensors` file or a directory of shards to run at `precision`. Throws a
+    /// `ViTokError` naming the file and tensor on malformed files, missing/invalid config, or
+    /// missing, unused or wrong-shaped tensors, and when the int8 library cannot run.
+    public static func load(_ url: URL, precision: EnginePrecision = .float32) throws -> ViTokModel {
+        try ViTokModel(store: WeightStore(url: url), url: url, precision: precision)
+    }
+
+    /// The distinct oneDNN implementations of the int8 products (e.g. "brg:avx512_core_vnni"),
+    /// empty at float32.
+    public var int8Implementations: [String] {
+        var names: [String] = []
+        for block in encoder.tower.blocks + decoder.tower.blocks {
+            guard let layers = block.int8 else { continue }
+            for layer in [layers.qkv, layers.proj, layers.fc1, layers.fc2, layers.fc3]
+                where !names.contains(layer.matmul.implementation) {
+                names.append(layer.matmul.implementation)
+            }
+        }
+        return names
     }
 
     /// Where the default model is looked for (see `ResourceLocation` for the search order):

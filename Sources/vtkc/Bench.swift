@@ -24,6 +24,7 @@ struct Bench: ParsableCommand {
         """)
     var reference: String?
 
+    @OptionGroup var precision: PrecisionOptions
     @OptionGroup var runtime: RuntimeOptions
     var threads: Int { runtime.threads }
 
@@ -50,12 +51,16 @@ struct Bench: ParsableCommand {
         }
         var results: [String: Double] = [:]
         let loadStart = Date()
-        let engine = try ViTokModel.load(url)
+        let engine = try ViTokModel.load(url, precision: precision.precision)
         results["load_s"] = Date().timeIntervalSince(loadStart)
         engine.threads = threads
         let config = engine.config
         say("model \(engine.name): tokens \(config.tokens), tubelet \(config.tubelet), "
-              + "clip \(config.clip), threads \(threads)")
+              + "clip \(config.clip), threads \(threads), precision \(engine.precision.rawValue)")
+        say("kernels: OpenBLAS sgemm (attention\(engine.precision == .int8 ? ", projections" : ", all products")); "
+              + (engine.precision == .int8
+                  ? "\(EngineBenchmark.int8Library): \(engine.int8Implementations.joined(separator: ", "))"
+                  : "int8 path unused"))
         say(String(format: "load %.3f s (%d file(s))", results["load_s"]!, engine.weightFiles.count))
 
         let referenceData = try reference.map { try SafeTensors.readFloats(URL(fileURLWithPath: $0)) }

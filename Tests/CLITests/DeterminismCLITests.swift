@@ -4,7 +4,7 @@ import XCTest
 
 /// Every output is identical for any --threads: .vtk bytes, expanded pixels and score
 /// numbers, at the real model's row counts, with this machine's OpenBLAS kernels and with the
-/// AVX2 (Haswell) kernels that machines without AVX-512 use.
+/// AVX2 (Haswell) kernels that machines without AVX-512 use; at both engine precisions.
 final class DeterminismCLITests: XCTestCase {
     /// OpenBLAS kernel choices to run under: the default for this CPU, and AVX2.
     let kernels: [[String: String]] = [[:], ["OPENBLAS_CORETYPE": "Haswell"]]
@@ -14,28 +14,55 @@ final class DeterminismCLITests: XCTestCase {
         let model = try ShallowSB4x8.write(to: dir.appendingPathComponent("sb4x8.safetensors"))
         // 150x128: two 128x128 tiles per group, 17 frames: two groups.
         try CodecCLI.writeClip(dir.appendingPathComponent("in.mp4"), width: 150, height: 128, frames: 17)
-        for (k, environment) in kernels.enumerated() {
-            var files: [Data] = []
-            var frames: [[RGBFrame]] = []
-            for threads in 1...3 {
-                let name = "k\(k)-t\(threads)"
-                let c = try CodecCLI.run(["compress", "in.mp4", "-o", "\(name).vtk", "--model", model.path,
-                                          "--threads", "\(threads)", "-q"], in: dir, environment: environment)
-                XCTAssertEqual(c.status, 0, c.stderr)
-                files.append(try Data(contentsOf: dir.appendingPathComponent("\(name).vtk")))
-                let e = try CodecCLI.run(["expand", "k0-t1.vtk", "-o", "\(name).mp4", "--model", model.path,
-                                          "--threads", "\(threads)", "-q", "--crf", "0", "--preset", "ultrafast"],
-                                         in: dir, environment: environment)
-                XCTAssertEqual(e.status, 0, e.stderr)
-                frames.append(try decodeAll(dir.appendingPathComponent("\(name).mp4")))
-            }
-            XCTAssertEqual(frames[0].count, 17)
-            for t in 1..<3 {
-                XCTAssertEqual(files[t], files[0], "compress: \(t + 1) threads vs 1, kernels \(environment)")
-                XCTAssertEqual(frames[t].map(\.pixels), frames[0].map(\.pixels),
-                               "expand: \(t + 1) threads vs 1, kernels \(environment)")
+        for precision in ["float32", "int8"] {
+            // int8 also under oneDNN's AVX2 kernels (what CPUs without AVX-512 get).
+            let environments = precision == "int8"
+                ? [[:], ["OPENBLAS_CORETYPE": "Haswell", "DNNL_MAX_CPU_ISA": "AVX2"]] : kernels
+            for (k, environment) in environments.enumerated() {
+                let files = try compressAndExpand(dir, model: model, precision: precision,
+                                                  tag: "\(precision)-k\(k)", environment: environment)
+                let info = try CodecCLI.run(["info", "\(precision)-k\(k)-t1.vtk", "--json"], in: dir)
+                let json = try JSONSerialization.jsonObject(with: Data(info.stdout.utf8)) as? [String: Any]
+                let metadata = json?["metadata"] as? [String: String]
+                XCTAssertEqual(metadata?["engine_precision"], precision, info.stdout)
+                for t in 1..<3 {
+                    XCTAssertEqual(files.vtk[t], files.vtk[0],
+                                   "compress \(precision): \(t + 1) threads vs 1, kernels \(environment)")
+                    XCTAssertEqual(files.frames[t], files.frames[0],
+                                   "expand \(precision): \(t + 1) threads vs 1, kernels \(environment)")
+                }
             }
         }
+        // int8 products are exact integers: oneDNN's AVX2 kernels give the AVX-512 bytes.
+        let avx2 = try CodecCLI.run(["compress", "in.mp4", "-o", "avx2.vtk", "--model", model.path,
+                                     "--precision", "int8", "-q"], in: dir,
+                                    environment: ["DNNL_MAX_CPU_ISA": "AVX2"])
+        XCTAssertEqual(avx2.status, 0, avx2.stderr)
+        XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("avx2.vtk")),
+                       try Data(contentsOf: dir.appendingPathComponent("int8-k0-t1.vtk")))
+    }
+
+    /// Compresses in.mp4 and expands the 1-thread .vtk with 1, 2 and 3 threads.
+    private func compressAndExpand(_ dir: URL, model: URL, precision: String, tag: String,
+                                   environment: [String: String]) throws
+        -> (vtk: [Data], frames: [[[UInt8]]]) {
+        var files: [Data] = []
+        var frames: [[[UInt8]]] = []
+        for threads in 1...3 {
+            let name = "\(tag)-t\(threads)"
+            let common = ["--model", model.path, "--precision", precision, "--threads", "\(threads)", "-q"]
+            let c = try CodecCLI.run(["compress", "in.mp4", "-o", "\(name).vtk"] + common, in: dir,
+                                     environment: environment)
+            XCTAssertEqual(c.status, 0, c.stderr)
+            files.append(try Data(contentsOf: dir.appendingPathComponent("\(name).vtk")))
+            let e = try CodecCLI.run(["expand", "\(tag)-t1.vtk", "-o", "\(name).mp4"] + common
+                                     + ["--crf", "0", "--preset", "ultrafast"], in: dir,
+                                     environment: environment)
+            XCTAssertEqual(e.status, 0, e.stderr)
+            frames.append(try decodeAll(dir.appendingPathComponent("\(name).mp4")).map(\.pixels))
+        }
+        XCTAssertEqual(frames[0].count, 17)
+        return (files, frames)
     }
 
     func testScoreReportIsIdenticalForOneTwoAndThreeThreads() throws {

@@ -10,6 +10,7 @@ final class IdentityModel: LatentModel {
     let name = "identity"
     let weightFiles: [URL]
     var threads = 1
+    let precision = EnginePrecision.float32
 
     /// `clip` is (T, H, W); the latents have as many floats as the clip (one tubelet per token).
     init(clip: [Int] = [16, 128, 128], tubelet: [Int] = [4, 4, 4], weightFiles: [URL] = []) {
@@ -36,6 +37,7 @@ final class AveragePoolModel: LatentModel {
     let name: String
     let weightFiles: [URL]
     var threads = 1
+    let precision = EnginePrecision.float32
 
     /// The small geometry (4 frames of 16x16, tubelets 2x4x4) keeps debug-build tests fast.
     static let small = ViTokConfig(latentChannels: 3, tubelet: [2, 4, 4], clip: [4, 16, 16])

@@ -112,10 +112,11 @@ final class EquivalenceTests: XCTestCase {
     /// Every int8 block weight of the golden model stays int8 after loading.
     func testInt8BlockWeightsStayCompressed() throws {
         let store = try WeightStore(url: Fixtures.int8Model)
-        let block = try TransformerBlock(store, "encoder.blocks.0", width: 128, heads: 2, hidden: 64)
+        let block = try TransformerBlock(store, "encoder.blocks.0", width: 128, heads: 2, hidden: 64,
+                                     precision: .float32)
         XCTAssertEqual(block.int8Values, 4 * 128 * 128 + 3 * 128 * 64)
         let ws = Workspace(Workspace.Shape(rows: 64, width: 128, hidden: 64, tokens: 64, workers: 2,
-                                           weightValues: block.int8Values))
+                                           weightValues: block.int8Values, int8: false))
         let expanded = block.expanded(ws, threads: 2)
         XCTAssertEqual(expanded.int8Values, 0)
         let direct = try WeightStore(url: Fixtures.int8Model).take("encoder.blocks.0.mlp.fc3.weight",

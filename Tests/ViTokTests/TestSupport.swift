@@ -7,6 +7,7 @@ enum Fixtures {
     static let golden = Bundle.module.resourceURL!.appendingPathComponent("Fixtures/golden")
     static let int8Model = golden.appendingPathComponent("tiny-int8")
     static let io = golden.appendingPathComponent("io.safetensors")
+    static let int8IO = golden.appendingPathComponent("io-int8.safetensors")
 }
 
 /// A fresh temporary directory, removed at the end of the test.

@@ -3,11 +3,15 @@
     swift build -c release --product vtkc        (done by bench.py unless --vtkc is given)
     .venv/bin/python scripts/bench.py engine --repeats 9 --int8     # S-B/4x8, 2 threads
 
-Makes (once) seeded random S-B/4x8 float32 weights in weights/bench/ (and with --int8 their
-int8 shards, the shipped model's format), times PyTorch eager float32 encode/decode of one
+Makes (once) seeded random S-B/4x8 float32 weights in weights/bench/ and their int8 shards
+(the shipped model's format), times PyTorch eager float32 and PyTorch dynamic int8
+(torch.ao.quantization.quantize_dynamic on every Linear, x86 engine) encode/decode of one
 16x128x128 clip, saves clip, latents and reconstruction as the reference, then in each round
-runs `vtkc bench` in fresh processes (sgemm baseline, load time, encode and decode speed,
-peak RSS, max abs difference to PyTorch). Ratios are medians of in-round ratios.
+runs `vtkc bench` in fresh processes: --precision float32 on the float weights and
+--precision int8 on the int8 shards (sgemm baseline, kernels, load time, encode and decode
+speed, peak RSS, max abs difference to PyTorch float32). With --int8, also the float32 engine
+on the int8 shards (expanded per block). Ratios are medians of in-round ratios. Last, the
+accuracy of int8 against float32 end to end on the val clips (engine_accuracy.py).
 """
 from __future__ import annotations
 
@@ -22,6 +26,7 @@ import time
 import torch
 from safetensors.torch import save_file
 
+from scripts.benchmarks import engine_accuracy
 from scripts.lib import REPO, build_release_vtkc
 from training.vitok import config as vconfig
 from training.vitok.model import ViTok
@@ -63,7 +68,9 @@ def main(argv=None, prog=None):
     ap.add_argument("--vtkc", help="a built vtkc (default: build .build/release/vtkc first)")
     ap.add_argument("--weights", default=None, help="float32 safetensors (made when absent)")
     ap.add_argument("--int8", action="store_true",
-                    help="also run the same weights as int8 shards (the shipped model's format)")
+                    help="also run the float32 engine on the int8 shards (expanded per block)")
+    ap.add_argument("--accuracy-groups", type=int, default=0,
+                    help="val groups for the int8-vs-float32 accuracy run (0: all; -1: skip it)")
     args = ap.parse_args(argv)
 
     cfg = CONFIGS[args.config]
@@ -85,9 +92,13 @@ def main(argv=None, prog=None):
     clip = (torch.rand((1, 3, *cfg.clip), generator=gen) * 2 - 1)
     clip = torch.nn.functional.avg_pool3d(clip, 3, stride=1, padding=1) * 2   # some smoothness
     clip = clip.clamp(-1, 1)
+    torch.backends.quantized.engine = "x86"
+    dynamic = torch.ao.quantization.quantize_dynamic(load(weights).eval(), {torch.nn.Linear},
+                                                     dtype=torch.qint8)
     with torch.inference_mode():
         latents, _ = model.encode(clip)                    # warm-up and reference
         recon = model.decode(latents)
+        dynamic.decode(dynamic.encode(clip)[0])            # warm-up
     reference = os.path.join("/tmp", f"vitok-bench-{args.config}-reference.safetensors")
     save_file({"clip": clip.permute(0, 2, 3, 4, 1).contiguous(), "latents": latents.contiguous(),
                "reconstruction": recon.permute(0, 2, 3, 4, 1).contiguous()}, reference)
@@ -98,33 +109,39 @@ def main(argv=None, prog=None):
     # rounds, which makes a ratio of two best-of figures unstable); best times are shown too.
     cmd = [args.vtkc, "bench", "--model", weights, "--reference", reference,
            "--threads", str(args.threads), "--repeats", "1", "--json"]
-    commands = {"float32": cmd}
+    shards = weights.replace(".safetensors", "-int8")
+    if not os.path.isdir(shards):
+        write_int8_shards(weights, shards)
+    commands = {"float32": [*cmd, "--precision", "float32"],
+                "int8": [*cmd[:3], shards, *cmd[4:], "--precision", "int8"]}
     if args.int8:
-        shards = weights.replace(".safetensors", "-int8")
-        if not os.path.isdir(shards):
-            write_int8_shards(weights, shards)
-        commands["int8"] = [*cmd[:3], shards, *cmd[4:]]
+        commands["float32-shards"] = [*cmd[:3], shards, *cmd[4:], "--precision", "float32"]
     for command in commands.values():
         print("$ " + " ".join(command), flush=True)
     enc_s = dec_s = float("inf")
     results: dict[str, dict] = {name: {} for name in commands}
     rounds: dict[str, list] = {}
     torch_rounds: list[dict] = []
-    for round_ in range(args.repeats):
+    dynamic_rounds: list[dict] = []
+    def time_torch(net) -> dict:
         with torch.inference_mode():
             start = time.perf_counter()
-            model.encode(clip)
-            torch_rounds.append({"encode_s": time.perf_counter() - start})
+            net.encode(clip)
+            encode = time.perf_counter() - start
             start = time.perf_counter()
-            model.decode(latents)
-            torch_rounds[-1]["decode_s"] = time.perf_counter() - start
+            net.decode(latents)
+            return {"encode_s": encode, "decode_s": time.perf_counter() - start}
+    for round_ in range(args.repeats):
+        torch_rounds.append(time_torch(model))
+        dynamic_rounds.append(time_torch(dynamic))
         enc_s = min(enc_s, torch_rounds[-1]["encode_s"])
         dec_s = min(dec_s, torch_rounds[-1]["decode_s"])
         for name, command in commands.items():
             proc = subprocess.run(command, capture_output=True, text=True)
             if proc.returncode != 0:
                 sys.exit(f"vtkc bench failed ({proc.returncode}): {proc.stderr.strip()}")
-            if round_ == args.repeats - 1 and name == "float32":
+            if round_ == args.repeats - 1 and name in ("float32", "int8"):
+                print(f"--- vtkc bench --precision {name} (last round)")
                 sys.stdout.write(proc.stderr)  # the text report (stdout carries the JSON)
             got = json.loads(proc.stdout)
             rounds.setdefault(name, []).append(dict(got))
@@ -144,15 +161,18 @@ def main(argv=None, prog=None):
         swift[f"{name}_vs_sgemm_floor"] = statistics.median(swift[f"{name}_round_ratios"])
         swift[f"{name}_best_vs_best"] = swift[f"{name}_s"] / swift[f"{name}_floor_s"]
         swift[f"{name}_gflops"] = swift[f"{name}_flop"] / swift[f"{name}_s"] / 1e9
+    dyn_enc = min(r["encode_s"] for r in dynamic_rounds)
+    dyn_dec = min(r["decode_s"] for r in dynamic_rounds)
     print(f"PyTorch {torch.__version__} eager float32, {args.threads} threads: "
           f"encode {enc_s:.3f} s, decode {dec_s:.3f} s per clip (best of {args.repeats})")
-    if args.int8:
-        q = results["int8"]
-        print(f"int8 shards (expanded per block while running): load {q['load_s']:.3f} s, encode "
-              f"{q['encode_s']:.3f} s, decode {q['decode_s']:.3f} s per clip, peak RSS "
-              f"{q['peak_rss_mib']:.0f} MiB; max |int8 - float32 PyTorch| latents "
-              f"{q.get('latents_max_abs_diff', float('nan')):.3g}, reconstruction "
-              f"{q.get('reconstruction_max_abs_diff', float('nan')):.3g} (quantization, not error)")
+    print(f"PyTorch dynamic int8 (quantize_dynamic, x86 engine): encode {dyn_enc:.3f} s, "
+          f"decode {dyn_dec:.3f} s per clip (best of {args.repeats})")
+    q = results["int8"]
+    print(f"vtkc --precision int8 on int8 shards: load {q['load_s']:.3f} s, encode "
+          f"{q['encode_s']:.3f} s, decode {q['decode_s']:.3f} s per clip, peak RSS "
+          f"{q['peak_rss_mib']:.0f} MiB; max |int8 - float32 PyTorch| latents "
+          f"{q.get('latents_max_abs_diff', float('nan')):.3g}, reconstruction "
+          f"{q.get('reconstruction_max_abs_diff', float('nan')):.3g} (quantization, not error)")
 
     diff = max(swift.get("latents_max_abs_diff", 0), swift.get("reconstruction_max_abs_diff", 0))
     def paired(name: str, op: str, other: list) -> float:
@@ -172,21 +192,42 @@ def main(argv=None, prog=None):
         ("peak RSS GiB", f"{swift['peak_rss_mib'] / 1024:.2f}", swift["peak_rss_mib"] / 1024, 1.5),
         ("max |Swift - PyTorch|", f"{diff:.2e}", diff, 1e-3),
     ]
+    for op in ("encode", "decode"):
+        # Issue 15: int8 at least 1.6x faster than PyTorch float32 eager (time ratio <= 1/1.6)
+        # and faster than PyTorch dynamic int8, each paired within one round.
+        rows.append((f"int8 {op} / PyTorch float32 (median/round)",
+                     f"best {q[f'{op}_s']:.3f} / {min(r[f'{op}_s'] for r in torch_rounds):.3f}",
+                     paired("int8", op, torch_rounds), 1 / 1.6))
+        rows.append((f"int8 {op} / PyTorch dyn. int8 (median/round)",
+                     f"best {q[f'{op}_s']:.3f} / {min(r[f'{op}_s'] for r in dynamic_rounds):.3f}",
+                     paired("int8", op, dynamic_rounds), 1.0))
+        rows.append((f"int8 / float32 engine {op} (median/round)",
+                     f"best {q[f'{op}_s']:.3f} / {swift[f'{op}_s']:.3f}",
+                     paired("int8", op, rounds["float32"]), None))
+    rows += [
+        ("int8 load s", f"{q['load_s']:.3f}", q["load_s"], None),
+        ("int8 peak RSS GiB", f"{q['peak_rss_mib'] / 1024:.2f}", q["peak_rss_mib"] / 1024, 1.5),
+    ]
     if args.int8:
-        q = results["int8"]
-        rows += [
-            ("int8 load s", f"{q['load_s']:.3f}", q["load_s"], 0.3),
-            ("int8 peak RSS GiB", f"{q['peak_rss_mib'] / 1024:.2f}", q["peak_rss_mib"] / 1024, 1.5),
-        ]
+        f = results["float32-shards"]
+        rows += [("float32 on int8 shards load s", f"{f['load_s']:.3f}", f["load_s"], 0.3)]
         for op in ("encode", "decode"):
-            rows.append((f"int8 / float32 {op} (median/round)",
-                         f"best {q[f'{op}_s']:.3f} / {swift[f'{op}_s']:.3f}",
-                         paired("int8", op, rounds["float32"]), None))
+            rows.append((f"float32 shards / float32 {op} (median/round)",
+                         f"best {f[f'{op}_s']:.3f} / {swift[f'{op}_s']:.3f}",
+                         paired("float32-shards", op, rounds["float32"]), None))
     print(f"\nsummary ({args.config}, {args.threads} threads, {args.repeats} rounds; best sgemm "
           f"floor: encode {swift['encode_floor_s']:.3f} s, decode {swift['decode_floor_s']:.3f} s)")
     for name, shown, value, target in rows:
-        if target is None:                 # information (the cost of expanding int8 weights)
-            print(f"  {name:38s} {shown:>20s}   ratio/value {value:8.3f}  (no target)")
+        if target is None:                 # information, no target
+            print(f"  {name:46s} {shown:>20s}   ratio/value {value:8.3f}  (no target)")
             continue
         verdict = "ok" if value <= target else "MISSED"
-        print(f"  {name:38s} {shown:>20s}   ratio/value {value:8.3f}  target <= {target:g}  {verdict}")
+        print(f"  {name:46s} {shown:>20s}   ratio/value {value:8.3f}  target <= {target:g}  {verdict}")
+    print("\nint8 engine speed-up (median over rounds of the paired ratios): " + ", ".join(
+        f"{op} {1 / paired('int8', op, torch_rounds):.2f}x vs PyTorch float32, "
+        f"{1 / paired('int8', op, dynamic_rounds):.2f}x vs PyTorch dynamic int8"
+        for op in ("encode", "decode")))
+    if args.accuracy_groups >= 0:
+        result = engine_accuracy.measure(args.vtkc, args.accuracy_groups, threads=args.threads)
+        if result:
+            print("\n" + "\n".join(engine_accuracy.report(result)))

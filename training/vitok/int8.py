@@ -1,0 +1,76 @@
+"""The int8 engine's arithmetic in PyTorch: the reference the Swift int8 path is tested against.
+
+Same scheme as Sources/ViTok/Int8Kernels.swift (docs/MODEL.md, "int8 engine"). Each Linear of
+the transformer blocks (qkv, proj, fc1, fc2, fc3) runs on int8 weights with one scale per output
+row, and its input is quantized per token to 7-bit unsigned codes with a zero point:
+
+    lo = min(0, min x), hi = max(0, max x), scale = (hi - lo) / 127 (1 when hi == lo)
+    zero = clamp(round(-lo * (1/scale)), 0, 127), q = clamp(round(x * (1/scale)) + zero, 0, 127)
+    y = float32(q W^T - zero * rowsum(W)) * (scale * wscale) + bias
+
+with round-half-even and every float operation in float32, in this order. The integer product
+is computed in float64, where it is exact. Everything else (attention, LayerNorm, the gate, the
+input and output projections) stays float32, as in the Swift engine.
+"""
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+
+def quantize_rows(x: torch.Tensor):
+    """Codes (float tensor of integers 0..127), scales and zero points per row of x (float32)."""
+    lo = torch.clamp(x.amin(dim=-1, keepdim=True), max=0.0)
+    hi = torch.clamp(x.amax(dim=-1, keepdim=True), min=0.0)
+    scale = (hi - lo) / 127
+    scale = torch.where(scale > 0, scale, torch.ones_like(scale))
+    inverse = 1.0 / scale
+    zero = torch.clamp(torch.round(-lo * inverse), 0, 127)
+    codes = torch.clamp(torch.round(x * inverse) + zero, 0, 127)
+    return codes, scale, zero
+
+
+def weight_int8(weight: torch.Tensor):
+    """int8 rows and row scales of a float weight, as the shipped files and the engine make them:
+    scale = max|w| / 127 (at least 1e-12), q = clamp(round(w / scale), -127, 127)."""
+    scale = (weight.abs().amax(dim=1) / 127).clamp_min(1e-12)
+    q = torch.clamp(torch.round(weight / scale[:, None]), -127, 127)
+    return q, scale
+
+
+class Int8Linear(nn.Module):
+    """A Linear computed as the int8 engine computes it."""
+
+    def __init__(self, linear: nn.Linear, q: torch.Tensor | None = None,
+                 scale: torch.Tensor | None = None):
+        super().__init__()
+        if q is None:
+            q, scale = weight_int8(linear.weight.detach().float())
+        self.q = q.double()
+        self.scale = scale.float()
+        self.row_sums = self.q.sum(dim=1)
+        self.bias = None if linear.bias is None else linear.bias.detach().float()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        codes, scale, zero = quantize_rows(x.float())
+        acc = codes.double() @ self.q.T - zero.double() * self.row_sums
+        y = acc.float() * (scale * self.scale)
+        return y if self.bias is None else y + self.bias
+
+
+def to_int8(model: nn.Module, quantized: dict | None = None) -> nn.Module:
+    """Replaces the Linear layers of every transformer block of `model` (a ViTok) in place.
+    `quantized` maps a weight name to its (int8 values, row scales) where they are known
+    (the shipped int8 shards); other weights are quantized with `weight_int8`."""
+    quantized = quantized or {}
+    for tower in (model.encoder, model.decoder):
+        prefix = "encoder" if tower is model.encoder else "decoder"
+        for i, block in enumerate(tower.blocks):
+            for owner, attr, name in ((block.attn, "qkv", "attn.qkv"), (block.attn, "proj", "attn.proj"),
+                                      (block.mlp, "fc1", "mlp.fc1"), (block.mlp, "fc2", "mlp.fc2"),
+                                      (block.mlp, "fc3", "mlp.fc3")):
+                key = f"{prefix}.blocks.{i}.{name}.weight"
+                q, scale = quantized.get(key, (None, None))
+                layer = getattr(owner, attr)
+                setattr(owner, attr, Int8Linear(layer, None if q is None else q.double(), scale))
+    return model
