@@ -29,6 +29,8 @@ def lossless_video(path, frames):
 
 @pytest.mark.skipif(not os.access(VTKC, os.X_OK), reason="run `swift build` first (.build/debug/vtkc)")
 def test_vtkc_encodes_exports_like_pytorch(tmp_path):
+    # --precision float32: the reference is PyTorch's float32 model (the int8 engine is pinned
+    # to its own PyTorch reference by the Swift Int8EngineTests).
     frames = moving_clip(np.random.default_rng(5), frames=16, size=32)
     video = str(tmp_path / "in.mkv")
     lossless_video(video, frames)
@@ -41,7 +43,7 @@ def test_vtkc_encodes_exports_like_pytorch(tmp_path):
         path = str(tmp_path / export)
         vtk, npy = str(tmp_path / f"{export}.vtk"), str(tmp_path / f"{export}.npy")
         subprocess.run([VTKC, "compress", video, "-o", vtk, "--model", path, "--latent-encoding",
-                        "float16", "-q", "-y"], check=True, capture_output=True)
+                        "float16", "--precision", "float32", "-q", "-y"], check=True, capture_output=True)
         subprocess.run([VTKC, "latents", vtk, "-o", npy, "-y"], check=True, capture_output=True)
         with torch.no_grad():
             want = load_model(path).encode(clip)[0][0].numpy()
