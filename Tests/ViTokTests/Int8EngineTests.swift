@@ -66,25 +66,6 @@ final class Int8EngineTests: XCTestCase {
         XCTAssertEqual(codes[5], 127)
     }
 
-    /// The int8 path at S-B/4x8's layer shapes (four pieces of 256 rows per clip) gives the
-    /// same bytes for 1, 2 and 3 threads.
-    func testInt8IsIdenticalForAnyThreadCount() throws {
-        let config = ThreadDeterminismTests.shallowSB4x8
-        let url = try temporaryDirectory(self).appendingPathComponent("sb4x8-shallow.safetensors")
-        try writeSafetensors(randomModelTensors(config, seed: 11),
-                             metadata: ["vitok_config": config.jsonString()], to: url)
-        let model = try ViTokModel.load(url, precision: .int8)
-        let clips = syntheticClips(config, count: 1, seed: 3)
-        model.threads = 1
-        let latents = model.encode(clips, count: 1)
-        let pixels = model.decode(latents, count: 1)
-        for threads in [2, 3] {
-            model.threads = threads
-            XCTAssertEqual(model.encode(clips, count: 1), latents, "latents, \(threads) threads")
-            XCTAssertEqual(model.decode(latents, count: 1), pixels, "pixels, \(threads) threads")
-        }
-    }
-
     /// The golden model is wider than its MLP (128 > 64): 8 clips are two pieces of 256 rows
     /// whose codes must not overlap when two workers quantize them at once.
     func testPiecesOfANarrowMLPModelAreIndependent() throws {

@@ -13,19 +13,28 @@ final class ThreadDeterminismTests: XCTestCase {
         latentChannels: 16, tubelet: [4, 8, 8], clip: [16, 128, 128], ropePairs: [8, 12, 12])
 
     func testOneTwoAndThreeThreadsGiveIdenticalLatentsAndPixels() throws {
+        try checkThreadCountIndependence(precision: .float32)
+    }
+
+    /// The int8 path (four pieces of 256 rows per clip) gives the same bytes too.
+    func testInt8IsIdenticalForAnyThreadCount() throws {
+        try checkThreadCountIndependence(precision: .int8)
+    }
+
+    private func checkThreadCountIndependence(precision: EnginePrecision) throws {
         let config = Self.shallowSB4x8
         let url = try temporaryDirectory(self).appendingPathComponent("sb4x8-shallow.safetensors")
         try writeSafetensors(randomModelTensors(config, seed: 11),
                              metadata: ["vitok_config": config.jsonString()], to: url)
-        let model = try ViTokModel.load(url)
+        let model = try ViTokModel.load(url, precision: precision)
         let clips = syntheticClips(config, count: 1, seed: 3)
         model.threads = 1
         let latents = model.encode(clips, count: 1)
         let pixels = model.decode(latents, count: 1)
         for threads in [2, 3] {
             model.threads = threads
-            XCTAssertEqual(model.encode(clips, count: 1), latents, "latents, \(threads) threads")
-            XCTAssertEqual(model.decode(latents, count: 1), pixels, "pixels, \(threads) threads")
+            XCTAssertEqual(model.encode(clips, count: 1), latents, "\(precision) latents, \(threads) threads")
+            XCTAssertEqual(model.decode(latents, count: 1), pixels, "\(precision) pixels, \(threads) threads")
         }
     }
 }
