@@ -169,8 +169,8 @@ public final class OutputTarget {
         let prefix = ".\(url.lastPathComponent)."
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return 0 }
         var removed = 0
-        for name in names where name.hasPrefix(prefix) && name.hasSuffix(".partial") {
-            let middle = name.dropFirst(prefix.count).dropLast(".partial".count)
+        for name in names where name.hasPrefix(prefix) && name.hasSuffix(stagingSuffix) {
+            let middle = name.dropFirst(prefix.count).dropLast(stagingSuffix.count)
             let parts = middle.split(separator: "-")
             guard parts.count == 2, let pid = Int32(parts[0]), UInt32(parts[1]) != nil, pid > 0,
                   pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
@@ -193,15 +193,19 @@ public final class OutputTarget {
         return URL(fileURLWithPath: path).resolvingSymlinksInPath().path
     }
 
+    /// Staging names end in this; beside a regular file they are `.NAME.PID-N.partial`, the
+    /// form `removeStaleStaging` parses.
+    private static let stagingSuffix = ".partial"
+
     private static func stagingPath(beside path: String) -> String {
         let url = URL(fileURLWithPath: path)
-        let name = ".\(url.lastPathComponent).\(getpid())-\(UInt32.random(in: 0...UInt32.max)).partial"
+        let name = ".\(url.lastPathComponent).\(getpid())-\(UInt32.random(in: 0...UInt32.max))\(stagingSuffix)"
         return url.deletingLastPathComponent().appendingPathComponent(name).path
     }
 
     private static func streamStagingPath() -> String {
         FileManager.default.temporaryDirectory
-            .appendingPathComponent("vtkc-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).partial").path
+            .appendingPathComponent("vtkc-\(getpid())-\(UInt32.random(in: 0...UInt32.max))\(stagingSuffix)").path
     }
 }
 
