@@ -1,50 +1,33 @@
-"""Reading the frame pack (training/pack_data.py) and assembling training batches on the device.
+"""Reading the training pack (training/pack_format.py) and assembling training batches on the device.
 
-Clips are decoded once (PIL, a process pool) into uint8 tensors (T, H, W, 3) that live on the
-training device; every batch is then cut from them there: a 16-frame window with a random
-temporal stride (1 or 2, as the clip allows), a random square crop of side s in [H, 1.25 H]
-resized to H (a random short-side resize + crop), a random horizontal flip; still photos
-become static clips for a fraction of the samples. All randomness comes from one
-torch.Generator so a checkpoint can restore it exactly.
+Clips are decoded once (H.264 through OpenCV or PyAV, a process pool) into uint8 tensors
+(T, H, W, 3) that live on the training device; every batch is then cut from them there: a
+16-frame window with a random temporal stride (1 or 2, as the clip allows), a random square
+crop of side s in [H, 1.25 H] resized to H (a random short-side resize + crop), a random
+horizontal flip; still photos become static clips for a fraction of the samples. All
+randomness comes from one torch.Generator so a checkpoint can restore it exactly.
 """
 from __future__ import annotations
 
-import io
-import json
 import os
-import struct
 from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 import torch
 import torch.nn.functional as F
-from PIL import Image
 
-MAGIC = b"VTKPACK1"
-
-
-def read_index(path: str) -> tuple[dict, int]:
-    """(index dict, byte offset of the frame data) of a pack file."""
-    with open(path, "rb") as f:
-        head = f.read(16)
-        if len(head) < 16 or head[:8] != MAGIC:
-            raise ValueError(f"{path}: not a vtkc frame pack (bad magic)")
-        (n,) = struct.unpack("<Q", head[8:])
-        index = json.loads(f.read(n))
-    return index, 16 + n
+from .pack_format import decode_member, read_index, read_members
 
 
-def _decode(blobs: list[bytes]) -> np.ndarray:
-    return np.stack([np.asarray(Image.open(io.BytesIO(b)).convert("RGB")) for b in blobs])
+def _decode(job: tuple[dict, bytes]) -> np.ndarray:
+    return decode_member(*job)
 
 
 def load_pack(path: str, splits: tuple[str, ...], workers: int | None = None) -> list[dict]:
     """Decode the clips of the given splits: [{"name", "split", "fps", "frames": uint8 (T,H,W,3)}]."""
     index, base = read_index(path)
-    with open(path, "rb") as f:
-        data = f.read()
     chosen = [c for c in index["clips"] if c["split"] in splits]
-    jobs = [[data[base + o: base + o + n] for o, n in c["frames"]] for c in chosen]
+    jobs = list(zip(chosen, read_members(path, chosen, base)))
     workers = workers or min(16, os.cpu_count() or 1)
     if workers > 1 and len(jobs) > 1:
         with ProcessPoolExecutor(workers) as pool:
@@ -101,6 +84,13 @@ class ClipSampler:
             out.append(crop)
         clips = torch.stack(out).permute(0, 2, 1, 3, 4)  # (B, 3, T, H, W)
         return (clips / 127.5 - 1.0).clamp(-1.0, 1.0).contiguous()
+
+    def frame_subset(self, k: int) -> torch.Tensor | None:
+        """k distinct frame indices in increasing order on the device (None for k = 0 or >= T):
+        the frames a step's LPIPS looks at."""
+        if k <= 0 or k >= self.t:
+            return None
+        return torch.randperm(self.t, generator=self.gen)[:k].sort().values.to(self.device)
 
     def state_dict(self) -> dict:
         return {"gen": self.gen.get_state()}

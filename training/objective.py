@@ -15,14 +15,20 @@ def kl_per_element(mean: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
 
 
 def stage1_loss(recon: torch.Tensor, target: torch.Tensor, mean: torch.Tensor, logvar: torch.Tensor,
-                lpips, lpips_weight: float = 1.0, kl_weight: float = 1e-3) -> dict:
-    """MSE + lpips_weight * LPIPS (every frame) + kl_weight * KL on the unclamped reconstruction.
+                lpips, lpips_weight: float = 1.0, kl_weight: float = 1e-3,
+                lpips_frames: torch.Tensor | None = None) -> dict:
+    """MSE + lpips_weight * LPIPS + kl_weight * KL on the unclamped reconstruction.
 
-    recon, target: (B, 3, T, H, W) in [-1, 1]. Returns the parts and "loss" (float32 scalars).
+    recon, target: (B, 3, T, H, W) in [-1, 1]. LPIPS is the mean over every frame, or over the
+    frames at the indices `lpips_frames` (the same for the whole batch; drawn at random each
+    step, that mean is an unbiased estimate of the all-frame one at a fraction of the cost).
+    Returns the parts and "loss" (float32 scalars).
     """
     mse = F.mse_loss(recon.float(), target.float())
     kl = kl_per_element(mean, logvar)
     if lpips is not None and lpips_weight > 0:
+        if lpips_frames is not None:
+            recon, target = recon.index_select(2, lpips_frames), target.index_select(2, lpips_frames)
         frames = lambda x: x.transpose(1, 2).flatten(0, 1)  # noqa: E731  (B*T, 3, H, W)
         perceptual = lpips(frames(recon), frames(target)).mean()
     else:

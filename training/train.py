@@ -1,10 +1,13 @@
 """Stage-1 ViTok trainer: python -m training.train --pack .gpu/pack.bin --minutes 7 --export out.safetensors
 
-Loss MSE + LPIPS + 1e-3 KL on the unclamped decoder output; AdamW (0.9, 0.95), weight decay
-on matrices only, linear warmup then cosine; grad clip 1.0; bf16 autocast and per-block
-torch.compile on CUDA. Training stops at --steps or when the --minutes wall-clock budget
-(counted from process start, so it includes data decoding and compilation) runs out; the
-fp32 export is written in every case, even after a failure, from the last completed step.
+Loss MSE + LPIPS (on --lpips-frames random frames of each clip) + 1e-3 KL on the unclamped
+decoder output; AdamW (0.9, 0.95), weight decay on matrices only, linear warmup then cosine;
+grad clip 1.0; bf16 autocast and torch.compile of the whole forward pass and loss on CUDA
+(--compile). Training stops at --steps or when the --minutes wall-clock budget (counted from
+process start, so it includes data decoding and compilation) runs out; the fp32 export is
+written in every case, even after a failure, from the last completed step. A run can go on
+over several processes (--ckpt, --resume): the schedule then spans --schedule-minutes of
+training time summed over all of them.
 """
 from __future__ import annotations
 
@@ -12,14 +15,13 @@ import argparse
 import contextlib
 import json
 import os
-import random
 import sys
 import time
 
-import numpy as np
 import torch
 
 from . import export as exporter
+from .checkpoint import load_checkpoint, save_checkpoint
 from .data import ClipSampler, load_pack
 from .objective import forward_flops, lr_at, psnr_from_mse, stage1_loss
 from .vitok import config as configs
@@ -34,7 +36,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description="Train ViTok (stage 1) on the frame pack.")
     ap.add_argument("--config", default=os.environ.get("VTKC_CONFIG", "sb4x8"), choices=sorted(CONFIGS))
     ap.add_argument("--pack", default=".gpu/pack.bin")
-    ap.add_argument("--minutes", type=float, default=0.0, help="wall-clock budget (0: none)")
+    ap.add_argument("--minutes", type=float, default=0.0, help="wall-clock budget of this process (0: none)")
+    ap.add_argument("--schedule-minutes", type=float, default=0.0,
+                    help="the schedule spans this much training time over every resumed part "
+                         "(0: what is left of --minutes after the first step)")
     ap.add_argument("--steps", type=int, default=0, help="step limit (0: none); sets the schedule")
     ap.add_argument("--stop-after", type=int, default=0,
                     help="end this run after N more steps (training in parts; the schedule follows --steps)")
@@ -44,6 +49,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     ap.add_argument("--warmup", type=float, default=0.05, help="warmup fraction of training")
     ap.add_argument("--weight-decay", type=float, default=1e-4)
     ap.add_argument("--lpips-weight", type=float, default=1.0)
+    ap.add_argument("--lpips-frames", type=int, default=4,
+                    help="LPIPS on this many random frames of each clip (0: every frame)")
     ap.add_argument("--kl-weight", type=float, default=1e-3)
     ap.add_argument("--still-fraction", type=float, default=0.1)
     ap.add_argument("--seed", type=int, default=0)
@@ -57,9 +64,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     ap.add_argument("--model-name", default="vitok-sb4x8")
     ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     ap.add_argument("--threads", type=int, default=0)
-    ap.add_argument("--no-compile", action="store_true")
+    ap.add_argument("--compile", default="auto", choices=("auto", "model", "blocks", "none"),
+                    help="torch.compile the whole step (model), each block, or nothing; auto: model on CUDA")
     ap.add_argument("--no-bf16", action="store_true")
-    ap.add_argument("--workers", type=int, default=0, help="JPEG decoding processes (0: all cores)")
+    ap.add_argument("--workers", type=int, default=0, help="pack decoding processes (0: all cores)")
     return ap.parse_args(argv)
 
 
@@ -90,8 +98,9 @@ def probe_batch(model, lpips, sampler, args, device) -> int:
         torch.cuda.reset_peak_memory_stats()
         clips = sampler.sample(b)
         with autocast(device, args):
-            recon, mean, logvar = model(clips)
-            stage1_loss(recon, clips, mean, logvar, lpips)["loss"].backward()
+            recon, parts = loss_of(model, lpips, clips, sampler.frame_subset(args.lpips_frames),
+                                   args.lpips_weight, args.kl_weight)
+            parts["loss"].backward()
         model.zero_grad(set_to_none=True)
         peaks[b] = torch.cuda.max_memory_allocated()
     per_clip = (peaks[4] - peaks[2]) / 2
@@ -107,51 +116,34 @@ def autocast(device: torch.device, args):
     return contextlib.nullcontext()
 
 
-def set_compiled(model: ViTok, on: bool) -> None:
-    """Compile each transformer block (identical blocks share one graph) or return to eager."""
+COMPILE_FALLBACK = {"model": "blocks", "blocks": "none"}
+
+
+def loss_of(model, lpips, clips, frames, lpips_weight: float, kl_weight: float):
+    """The step's forward pass and loss: (reconstruction, loss parts). What --compile model compiles."""
+    recon, mean, logvar = model(clips)
+    return recon, stage1_loss(recon, clips, mean, logvar, lpips, lpips_weight, kl_weight, frames)
+
+
+def compiled_step(model: ViTok, mode: str):
+    """The forward-and-loss function for a --compile mode: the whole of it compiled ("model"),
+    each transformer block compiled (identical blocks share one graph), or eager ("none")."""
     torch._dynamo.config.cache_size_limit = max(torch._dynamo.config.cache_size_limit, 64)
     for block in (*model.encoder.blocks, *model.decoder.blocks):
-        if on:
+        if mode == "blocks":
             block.compile()
         else:
             block._compiled_call_impl = None
+    return torch.compile(loss_of) if mode == "model" else loss_of
 
 
-def forward_backward(model, lpips, clips, opt, args, device):
+def forward_backward(step_fn, model, lpips, clips, frames, opt, args, device):
     """Loss of one batch and its gradients; returns (reconstruction, loss parts)."""
     with autocast(device, args):
-        recon, mean, logvar = model(clips)
-        parts = stage1_loss(recon, clips, mean, logvar, lpips, args.lpips_weight, args.kl_weight)
+        recon, parts = step_fn(model, lpips, clips, frames, args.lpips_weight, args.kl_weight)
     opt.zero_grad(set_to_none=True)
     parts["loss"].backward()
     return recon, parts
-
-
-def save_checkpoint(path, model, opt, sampler_state: dict, step, args) -> None:
-    """Everything for an exact resume; sampler_state is the generator before the pending batch."""
-    state = {"model": model.state_dict(), "optim": opt.state_dict(), "step": step,
-             "sampler": sampler_state, "torch_rng": torch.get_rng_state(),
-             "cuda_rng": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None,
-             "py_rng": random.getstate(), "np_rng": np.random.get_state(),
-             "config": model.cfg.to_json(), "args": vars(args)}
-    tmp = path + ".tmp"
-    torch.save(state, tmp)
-    os.replace(tmp, path)
-
-
-def load_checkpoint(path, model, opt, sampler) -> int:
-    state = torch.load(path, map_location="cpu", weights_only=False)
-    if state["config"] != model.cfg.to_json():
-        raise SystemExit(f"error: {path} holds a different model config; pass the matching --config")
-    model.load_state_dict(state["model"])
-    opt.load_state_dict(state["optim"])
-    sampler.load_state_dict(state["sampler"])
-    torch.set_rng_state(state["torch_rng"])
-    if state["cuda_rng"] is not None and torch.cuda.is_available():
-        torch.cuda.set_rng_state_all(state["cuda_rng"])
-    random.setstate(state["py_rng"])
-    np.random.set_state(state["np_rng"])
-    return int(state["step"])
 
 
 def build_model(args) -> ViTok:
@@ -168,52 +160,60 @@ def train(args, model: ViTok, sampler: ClipSampler, lpips, log=print) -> list[di
     device = torch.device(args.device)
     cfg = model.cfg
     opt = make_optimizer(model, args, device)
-    step = load_checkpoint(args.ckpt, model, opt, sampler) if args.resume else 0
+    step, prior_seconds = load_checkpoint(args.ckpt, model, opt, sampler) if args.resume else (0, 0.0)
     if args.probe_batch and device.type == "cuda":
         args.batch = probe_batch(model, lpips, sampler, args, device)
+    mode = args.compile if args.compile != "auto" else ("model" if device.type == "cuda" else "none")
     log({"event": "start", "config": args.config, "batch": args.batch, "lr": args.lr, "step": step,
+         "trained_seconds": round(prior_seconds, 1), "compile": mode, "lpips_frames": args.lpips_frames,
          "params_m": round(sum(p.numel() for p in model.parameters()) / 1e6, 2)})
-    compiled = device.type == "cuda" and not args.no_compile
-    set_compiled(model, compiled)
+    step_fn = compiled_step(model, mode)
     deadline = START + 60 * args.minutes if args.minutes > 0 else float("inf")
     name = torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu"
     peak = next((v for k, v in PEAK_FLOPS.items() if k in name), None)
     flops = 3 * forward_flops(cfg)
     history, window, t_train, t_log, n_log = [], [], None, time.time(), 0
-    pending_state, clips = sampler.state_dict(), sampler.sample(args.batch)
+
+    def draw():  # generator state before the batch, the batch, its LPIPS frames
+        state = sampler.state_dict()
+        return state, sampler.sample(args.batch), sampler.frame_subset(args.lpips_frames)
+
+    def trained() -> float:
+        return prior_seconds + (time.time() - t_train if t_train is not None else 0.0)
+
+    pending_state, clips, frames = draw()
     model.train()
     stop = step + args.stop_after if args.stop_after else None
     while (not args.steps or step < args.steps) and time.time() < deadline and step != stop:
-        time_frac = 0.0 if t_train is None else (time.time() - t_train) / max(1e-9, deadline - t_train)
-        progress = max(step / args.steps if args.steps else 0.0, time_frac if args.minutes > 0 else 0.0)
-        lr = lr_at(progress, args.lr, args.warmup)
+        lr = lr_at(schedule_progress(args, step, trained(), t_train, deadline, prior_seconds),
+                   args.lr, args.warmup)
         for group in opt.param_groups:
             group["lr"] = lr
         try:
-            recon, parts = forward_backward(model, lpips, clips, opt, args, device)
-        except Exception as exc:  # out of memory: halve the batch; first step: eager if compile fails
+            recon, parts = forward_backward(step_fn, model, lpips, clips, frames, opt, args, device)
+        except Exception as exc:  # out of memory: halve the batch; first step: fall back if compile fails
             opt.zero_grad(set_to_none=True)
             if isinstance(exc, torch.OutOfMemoryError) and args.batch > 1:
                 args.batch //= 2
-            elif compiled and t_train is None:
-                compiled = False
-                set_compiled(model, False)
+            elif mode in COMPILE_FALLBACK and t_train is None:
+                mode = COMPILE_FALLBACK[mode]
+                step_fn = compiled_step(model, mode)
             else:
                 raise
             log({"event": "retry", "step": step, "error": f"{type(exc).__name__}: {exc}"[:300],
-                 "batch": args.batch, "compiled": compiled})
+                 "batch": args.batch, "compile": mode})
             torch.cuda.empty_cache() if device.type == "cuda" else None
-            pending_state, clips = sampler.state_dict(), sampler.sample(args.batch)
+            pending_state, clips, frames = draw()
             continue
         gnorm = torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         with torch.no_grad():
             rec = step_scalars(parts, recon, clips, gnorm)
         # queue the next batch before the one host sync of the step (the finiteness check)
-        next_state, next_clips = sampler.state_dict(), sampler.sample(args.batch)
+        following = draw()
         finite = bool(torch.isfinite(rec["gnorm"]) & torch.isfinite(rec["loss"]))
         if finite:
             opt.step()
-        pending_state, clips = next_state, next_clips
+        pending_state, clips, frames = following
         step += 1
         rec.update(step=step, lr=lr, skipped=not finite)
         window.append(rec)
@@ -227,7 +227,7 @@ def train(args, model: ViTok, sampler: ClipSampler, lpips, log=print) -> list[di
             log(summary(recs, step, lr, n_log, time.time() - t_log, flops, peak))
             window, t_log, n_log = [], time.time(), 0
         if args.ckpt and args.ckpt_every and step % args.ckpt_every == 0:
-            save_checkpoint(args.ckpt, model, opt, pending_state, step, args)
+            save_checkpoint(args.ckpt, model, opt, pending_state, step, args, trained())
     history.extend(as_floats(r) for r in window)
     if t_train is not None and len(history) > 1:
         seconds = time.time() - t_train
@@ -236,8 +236,21 @@ def train(args, model: ViTok, sampler: ClipSampler, lpips, log=print) -> list[di
              "seconds": round(seconds, 1), "clips_s": round(clips_s, 2),
              **({"mfu": round(clips_s * flops / peak, 4)} if peak else {})})
     if args.ckpt:
-        save_checkpoint(args.ckpt, model, opt, pending_state, step, args)
+        save_checkpoint(args.ckpt, model, opt, pending_state, step, args, trained())
+        log({"event": "checkpoint", "path": args.ckpt, "step": step, "trained_seconds": round(trained(), 1)})
     return history
+
+
+def schedule_progress(args, step: int, trained: float, t_train, deadline: float, prior: float) -> float:
+    """Where the schedule stands, 0..1: by steps with --steps; else by training time, over
+    --schedule-minutes (summed over resumed parts) or, without it, over what was left of
+    this process's --minutes when its first step ended (0 until then)."""
+    by_steps = step / args.steps if args.steps else 0.0
+    if args.schedule_minutes > 0:
+        return max(by_steps, trained / (60 * args.schedule_minutes))
+    if args.minutes > 0 and t_train is not None:
+        return max(by_steps, (trained - prior) / max(1e-9, deadline - t_train))
+    return by_steps
 
 
 def step_scalars(parts: dict, recon: torch.Tensor, clips: torch.Tensor, gnorm: torch.Tensor) -> dict:

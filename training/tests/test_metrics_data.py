@@ -1,14 +1,11 @@
-"""Torch SSIM/PSNR against scikit-image; pack round trip; batch sampler shapes and ranges."""
-import io
+"""Torch SSIM/PSNR against scikit-image; batch sampler shapes and ranges."""
 
 import numpy as np
 import pytest
 import torch
-from PIL import Image
 
-from training.data import ClipSampler, load_pack, read_index
+from training.data import ClipSampler
 from training.metrics import psnr_frames, ssim_frames
-from training.pack_data import write_pack
 
 
 def test_ssim_matches_skimage():
@@ -29,30 +26,6 @@ def test_psnr_known_value():
     b = torch.full((1, 4, 4, 3), 5, dtype=torch.uint8)
     psnr, mse = psnr_frames(a, b)
     assert float(mse) == 25.0 and float(psnr) == pytest.approx(10 * np.log10(255 ** 2 / 25))
-
-
-def test_pack_roundtrip(tmp_path, clips):
-    blobs, entries, offset = [], [], 0
-    for n, clip in enumerate(clips[:2]):
-        frames = []
-        for img in clip:
-            buf = io.BytesIO()
-            Image.fromarray(img).save(buf, format="JPEG", quality=95)
-            frames.append([offset, len(buf.getvalue())])
-            blobs.append(buf.getvalue())
-            offset += len(buf.getvalue())
-        entries.append({"name": f"c{n}", "split": "train" if n == 0 else "val", "width": 48,
-                        "height": 48, "fps": 25.0, "frames": frames})
-    path = str(tmp_path / "p.bin")
-    write_pack(path, entries, blobs, {})
-    index, _ = read_index(path)
-    assert [c["name"] for c in index["clips"]] == ["c0", "c1"]
-    got = load_pack(path, ("train",), workers=1)
-    assert len(got) == 1 and got[0]["frames"].shape == clips[0].shape
-    assert np.abs(got[0]["frames"].astype(int) - clips[0]).mean() < 3  # JPEG q95
-    (tmp_path / "bad.bin").write_bytes(b"not a pack at all")
-    with pytest.raises(ValueError, match="bad magic"):
-        read_index(str(tmp_path / "bad.bin"))
 
 
 def test_sampler_batches(clips):

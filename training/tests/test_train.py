@@ -42,3 +42,27 @@ def test_step_scalars_do_not_keep_batch_buffers():
     assert mse.untyped_storage().nbytes() > 4  # the trap this test guards against
     rec = step_scalars({"loss": mse, "mse": mse}, recon, target, torch.tensor(1.0))
     assert all(v.untyped_storage().nbytes() == 4 for v in rec.values())
+
+
+def test_compiled_step_rehearsal(clips, lpips_path):
+    # the GPU run's default path (--compile model, LPIPS on 4 random frames) on the CPU, so that
+    # a first GPU call does not fail on it: it trains, and its first loss equals the eager one
+    # (fallback_random: the compiled graph draws the latent noise as eager does)
+    from training.vitok.lpips import LPIPS
+    torch.set_num_threads(1)
+    torch._inductor.config.fallback_random = True
+    lpips = LPIPS(lpips_path)
+
+    def losses(mode):
+        args = parse_args(BASE + ["--steps", "3", "--lpips-weight", "1", "--lpips-frames", "4",
+                                  "--compile", mode])
+        sampler = ClipSampler(clips, [], (16, 32, 32), torch.device("cpu"), seed=args.seed)
+        return train(args, build_model(args), sampler, lpips=lpips, log=lambda r: None)
+
+    try:
+        eager, compiled = losses("none"), losses("model")
+    finally:
+        torch._inductor.config.fallback_random = False
+    assert [r["step"] for r in compiled] == [1, 2, 3] and not any(r["skipped"] for r in compiled)
+    assert compiled[0]["lpips"] > 0
+    assert abs(compiled[0]["loss"] - eager[0]["loss"]) < 1e-4 * eager[0]["loss"]
