@@ -1,20 +1,27 @@
-"""Val PSNR/SSIM of a ViTok model and of the equal-floats bicubic baseline.
+"""The val report: PSNR/SSIM/LPIPS of ViTok models, at float32 and int8, and of the equal-floats
+bicubic baseline. Every new model is judged with this one command.
 
 Protocol: every split=val clip of ../shared/data (decoded with PyAV), or the val entries of a
 frame pack (--pack; JPEG q92 copies of the same crops, for machines without FFmpeg). Each
 frame is resized (PIL Lanczos) to short side 128 and centre-cropped to 128x128; frames are cut
 into consecutive 16-frame groups (a trailing partial group is dropped). The model encodes each
 group to its latent mean and decodes (clamped); output is rounded to uint8 and compared with
-the input: PSNR (peak 255, mean of per-frame values, and of the pooled MSE) and SSIM
-(training/metrics.py, = scikit-image's Gaussian SSIM). The baseline has the same float count
+the input: PSNR (peak 255, mean of per-frame values, and of the pooled MSE), SSIM
+(training/metrics.py, = scikit-image's Gaussian SSIM) and LPIPS (AlexNet v0.1, mean over
+frames; when weights/lpips_alexnet.safetensors or .gpu/ has it). Precisions: float32 runs the
+(dequantized) weights in float32, as `vtkc --precision float32` does; int8 runs the int8
+engine's arithmetic (training/vitok/int8.py: int8 weights, per-token 7-bit activations, exact
+integer products), as the default `vtkc --precision int8` does. The baseline has the same float count
 as a latent (16*18*18*3 = 15552 vs 16384): each frame bicubic-downsampled (antialiased) to
 18x18 and bicubic-upsampled back, clamped and rounded.
 
-    python -m training.evaluate MODEL [MODEL ...] [--baseline] [--pack .gpu/pack.bin] [--groups N]
+    python -m training.evaluate MODEL [MODEL ...] [--precision float32 int8] [--baseline]
+                                [--pack .gpu/pack.vtp] [--groups N] [--json F] [--markdown F]
 """
 from __future__ import annotations
 
 import argparse
+import copy
 import csv
 import json
 import os
@@ -27,6 +34,7 @@ import torch.nn.functional as F
 
 from .export import load_model
 from .metrics import pooled_psnr, psnr_frames, ssim_frames
+from .vitok.int8 import to_int8
 
 DATA = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data")
 
@@ -56,46 +64,82 @@ def groups_of(clips, t: int = 16, limit: int = 0) -> torch.Tensor:
     return torch.from_numpy(np.stack(groups))
 
 
-def summarize(label: str, psnr: list, mse: list, ssim: list, seconds: float) -> dict:
-    p, m, s = torch.cat(psnr), torch.cat(mse), torch.cat(ssim)
-    return {"model": label, "frames": int(p.numel()), "psnr_mean": round(float(p.mean()), 3),
-            "psnr_pooled": round(pooled_psnr(m), 3), "ssim": round(float(s.mean()), 4),
-            "seconds": round(seconds, 1)}
+class Scores:
+    """Per-frame PSNR, MSE, SSIM and (with a network) LPIPS of (reference, output) batches."""
+
+    def __init__(self, lpips=None):
+        self.lpips, self.parts, self.t0 = lpips, {"psnr": [], "mse": [], "ssim": [], "lpips": []}, time.time()
+
+    def add(self, ref: torch.Tensor, out: torch.Tensor) -> None:  # uint8 (N, H, W, 3)
+        p, m = psnr_frames(ref, out)
+        self.parts["psnr"].append(p.cpu()), self.parts["mse"].append(m.cpu())
+        self.parts["ssim"].append(ssim_frames(ref, out).cpu())
+        if self.lpips is not None:
+            unit = lambda x: x.permute(0, 3, 1, 2).float() / 127.5 - 1.0  # noqa: E731
+            self.parts["lpips"].append(self.lpips(unit(ref), unit(out)).float().cpu())
+
+    def summary(self, label: str, precision: str = "") -> dict:
+        p, m, s = (torch.cat(self.parts[k]) for k in ("psnr", "mse", "ssim"))
+        out = {"model": label, "precision": precision, "frames": int(p.numel()),
+               "psnr_mean": round(float(p.mean()), 3), "psnr_pooled": round(pooled_psnr(m), 3),
+               "ssim": round(float(s.mean()), 4)}
+        if self.parts["lpips"]:
+            out["lpips"] = round(float(torch.cat(self.parts["lpips"]).mean()), 4)
+        return {**out, "seconds": round(time.time() - self.t0, 1)}
 
 
 @torch.no_grad()
-def evaluate_model(model, groups: torch.Tensor, device: torch.device, label: str, batch: int = 8) -> dict:
-    model = model.to(device).eval()
-    psnr, mse, ssim, t0 = [], [], [], time.time()
+def evaluate_model(model, groups: torch.Tensor, device: torch.device, label: str, batch: int = 8,
+                   lpips=None, precision: str = "float32") -> dict:
+    model = copy.deepcopy(model).to(device).eval()
+    if precision == "int8":
+        to_int8(model)
+    scores = Scores(lpips)
     for i in range(0, len(groups), batch):
         ref = groups[i:i + batch].to(device)  # (B, T, H, W, 3) uint8
         clip = ref.permute(0, 4, 1, 2, 3).float() / 127.5 - 1.0
         mean, _ = model.encode(clip)
         out = model.decode(mean)  # clamped (B, 3, T, H, W)
         out = ((out + 1.0) * 127.5).round().clamp(0, 255).to(torch.uint8).permute(0, 2, 3, 4, 1)
-        a, b = ref.flatten(0, 1), out.flatten(0, 1)
-        p, m = psnr_frames(a, b)
-        psnr.append(p.cpu()), mse.append(m.cpu()), ssim.append(ssim_frames(a, b).cpu())
-    return summarize(label, psnr, mse, ssim, time.time() - t0)
+        scores.add(ref.flatten(0, 1), out.flatten(0, 1))
+    return scores.summary(label, precision)
 
 
 @torch.no_grad()
-def evaluate_bicubic(groups: torch.Tensor, device: torch.device, side: int = 18) -> dict:
-    psnr, mse, ssim, t0 = [], [], [], time.time()
+def evaluate_bicubic(groups: torch.Tensor, device: torch.device, side: int = 18, lpips=None) -> dict:
+    scores = Scores(lpips)
     for g in groups:
         ref = g.to(device)  # (T, H, W, 3)
         x = ref.permute(0, 3, 1, 2).float()
         small = F.interpolate(x, size=(side, side), mode="bicubic", antialias=True, align_corners=False)
         up = F.interpolate(small, size=x.shape[-2:], mode="bicubic", align_corners=False)
-        out = up.round().clamp(0, 255).to(torch.uint8).permute(0, 2, 3, 1)
-        p, m = psnr_frames(ref, out)
-        psnr.append(p.cpu()), mse.append(m.cpu()), ssim.append(ssim_frames(ref, out).cpu())
-    return summarize(f"bicubic {side}x{side} (equal floats)", psnr, mse, ssim, time.time() - t0)
+        scores.add(ref, up.round().clamp(0, 255).to(torch.uint8).permute(0, 2, 3, 1))
+    return scores.summary(f"bicubic {side}x{side} (equal floats)")
+
+
+def markdown(results: list[dict], source: str) -> str:
+    """The report as a Markdown table (what training/README.md and the closing notes quote)."""
+    rows = ["| model | precision | frames | PSNR mean | PSNR pooled | SSIM | LPIPS |",
+            "|---|---|---|---|---|---|---|"]
+    for r in results:
+        rows.append(f"| {r['model']} | {r['precision'] or '-'} | {r['frames']} | {r['psnr_mean']:.3f} dB "
+                    f"| {r['psnr_pooled']:.3f} dB | {r['ssim']:.4f} | {r.get('lpips', float('nan')):.4f} |")
+    return f"Val report on {source}\n\n" + "\n".join(rows) + "\n"
+
+
+def load_lpips(device: torch.device):
+    from .vitok.lpips import LPIPS  # noqa: PLC0415
+    try:
+        return LPIPS().to(device)
+    except FileNotFoundError as exc:
+        print(f"warning: no LPIPS column: {exc}", file=sys.stderr)
+        return None
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description="PSNR/SSIM of ViTok models on the val clips.")
+    ap = argparse.ArgumentParser(description="The val report: PSNR/SSIM/LPIPS of ViTok models.")
     ap.add_argument("models", nargs="*", help="fp32 safetensors files or int8 shard directories")
+    ap.add_argument("--precision", nargs="+", default=["float32", "int8"], choices=("float32", "int8"))
     ap.add_argument("--baseline", action="store_true", help="also the bicubic 18x18 baseline")
     ap.add_argument("--pack", default="", help="read val clips from this frame pack")
     ap.add_argument("--data", default=DATA)
@@ -103,6 +147,7 @@ def main(argv=None) -> int:
     ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     ap.add_argument("--threads", type=int, default=0)
     ap.add_argument("--json", default="", help="also append the results to this JSON-lines file")
+    ap.add_argument("--markdown", default="", help="also write the report table to this file")
     args = ap.parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -111,21 +156,26 @@ def main(argv=None) -> int:
     device = torch.device(args.device)
     clips = val_clips_from_pack(args.pack) if args.pack else val_clips_from_data(args.data)
     source = f"pack {args.pack}" if args.pack else f"{len(clips)} val clips of {os.path.abspath(args.data)}"
-    results = []
+    results, lpips = [], load_lpips(device)
     for path in args.models:
         model = load_model(path)
         groups = groups_of(clips, model.cfg.clip[0], args.groups)
         if tuple(groups.shape[2:4]) != tuple(model.cfg.clip[1:]):
             groups = resize_groups(groups, model.cfg.clip[1:])
-        results.append(evaluate_model(model, groups, device, path))
+        for precision in args.precision:
+            results.append(evaluate_model(model, groups, device, path, lpips=lpips, precision=precision))
     if args.baseline:
-        results.append(evaluate_bicubic(groups_of(clips, 16, args.groups), device))
+        results.append(evaluate_bicubic(groups_of(clips, 16, args.groups), device, lpips=lpips))
     for r in results:
         r["source"] = source
         print(json.dumps(r), flush=True)
         if args.json:
             with open(args.json, "a") as f:
                 f.write(json.dumps(r) + "\n")
+    print(markdown(results, source))
+    if args.markdown:
+        with open(args.markdown, "w") as f:
+            f.write(markdown(results, source))
     return 0
 
 

@@ -47,3 +47,16 @@ def test_quantize_rows_zero_row():
     q, scale = quantize_rows(torch.tensor([[0.0, 0.0], [1.0, -0.5]]))
     assert q.dtype == torch.int8 and q[0].abs().sum() == 0 and q[1].tolist() == [127, -64]
     assert torch.allclose(scale, torch.tensor([1.0, 1.0 / 127]))
+
+
+def test_int8_linear_integer_product_is_exact():
+    # the chunked float32 product equals the float64 one bit for bit, at the widest (2048) input
+    from training.vitok.int8 import Int8Linear, quantize_rows
+    torch.manual_seed(0)
+    layer = torch.nn.Linear(2048, 96)
+    x = torch.randn(64, 2048) * 3
+    y = Int8Linear(layer)(x)
+    codes, scale, zero = quantize_rows(x)
+    lin = Int8Linear(layer)
+    acc = codes.double() @ lin.q.double().T - zero.double() * lin.row_sums
+    assert torch.equal(y, acc.float() * (scale * lin.scale) + lin.bias)

@@ -9,8 +9,9 @@ row, and its input is quantized per token to 7-bit unsigned codes with a zero po
     y = float32(q W^T - zero * rowsum(W)) * (scale * wscale) + bias
 
 with round-half-even and every float operation in float32, in this order. The integer product
-is computed in float64, where it is exact. Everything else (attention, LayerNorm, the gate, the
-input and output projections) stays float32, as in the Swift engine.
+is computed exactly (float32 products of 1024-wide chunks, each below 2**24, summed in
+float64). Everything else (attention, LayerNorm, the gate, the input and output projections)
+stays float32, as in the Swift engine.
 """
 from __future__ import annotations
 
@@ -41,19 +42,26 @@ def weight_int8(weight: torch.Tensor):
 class Int8Linear(nn.Module):
     """A Linear computed as the int8 engine computes it."""
 
+    CHUNK = 1024  # 127 * 127 * 1024 < 2**24: every float32 partial sum of a chunk is exact
+
     def __init__(self, linear: nn.Linear, q: torch.Tensor | None = None,
                  scale: torch.Tensor | None = None):
         super().__init__()
         if q is None:
             q, scale = weight_int8(linear.weight.detach().float())
-        self.q = q.double()
-        self.scale = scale.float()
-        self.row_sums = self.q.sum(dim=1)
-        self.bias = None if linear.bias is None else linear.bias.detach().float()
+        self.register_buffer("q", q.float(), persistent=False)
+        self.register_buffer("scale", scale.float(), persistent=False)
+        self.register_buffer("row_sums", q.double().sum(dim=1), persistent=False)
+        bias = None if linear.bias is None else linear.bias.detach().float()
+        self.register_buffer("bias", bias, persistent=False)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         codes, scale, zero = quantize_rows(x.float())
-        acc = codes.double() @ self.q.T - zero.double() * self.row_sums
+        # the integer product, exact: float32 products of chunks of 1024 (needs TF32 off on
+        # CUDA), summed in float64
+        acc = sum((codes[..., k:k + self.CHUNK] @ self.q[:, k:k + self.CHUNK].T).double()
+                  for k in range(0, codes.shape[-1], self.CHUNK))
+        acc = acc - zero.double() * self.row_sums
         y = acc.float() * (scale * self.scale)
         return y if self.bias is None else y + self.bias
 
