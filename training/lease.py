@@ -9,8 +9,8 @@ the first calls only stage their pieces on the warm machine (/tmp/vtkc_stage), t
 also trains. models/ (tracked, 124 MiB) must not travel with the tree: `tree off` leaves it out
 of the working tree with a sparse checkout, `tree on` brings it back.
 
-    python -m training.lease tree off                 # before the lease (tree on afterwards)
     python -m training.lease plan --init models/vitok-sb4x8    # writes .gpu/lease/call-1..N
+    python -m training.lease tree off                 # before the lease (tree on afterwards)
     python -m training.lease size --carry .gpu/lease/call-1    # what one call would send
     python -m training.lease stage .gpu/lease/call-K  # on the device: pieces -> /tmp/vtkc_stage
     python -m training.lease unpack                   # on the device: all pieces -> payload/
@@ -42,14 +42,16 @@ def _tree_bytes(path: str) -> int:
     return sum(os.path.getsize(os.path.join(d, f)) for d, _, files in os.walk(path) for f in files)
 
 
-def travelling_bytes(root: str = REPO, carry: tuple[str, ...] = ()) -> int:
+def travelling_bytes(root: str = REPO, carry: tuple[str, ...] = (), without: str = "") -> int:
     """Bytes a device call would send: tracked files present in the working tree, untracked
-    files git does not ignore, and the carried paths."""
+    files git does not ignore, and the carried paths; `without`: as if that folder were left out."""
     names = set(_git("ls-files", "-z", cwd=root).split(b"\0"))
     names |= set(_git("ls-files", "-z", "--others", "--exclude-standard", cwd=root).split(b"\0"))
     total = 0
     for name in names - {b""}:
         path = os.path.join(root, os.fsdecode(name))
+        if without and os.fsdecode(name).startswith(without.rstrip("/") + "/"):
+            continue
         if os.path.isfile(path) and not os.path.islink(path):
             total += os.path.getsize(path)
     return total + sum(_tree_bytes(os.path.join(root, c)) for c in carry)
@@ -163,7 +165,7 @@ def main(argv=None) -> int:
         files = {"pack.vtp": args.pack, "lpips_alexnet.safetensors": args.lpips}
         if args.init:
             files["init"] = args.init
-        manifest = plan(files, args.out, travelling_bytes())
+        manifest = plan(files, args.out, travelling_bytes(without="models"))  # as after `tree off`
         print(json.dumps({k: manifest[k] for k in ("payload_bytes", "calls", "room_per_call", "files")}))
     elif args.cmd == "stage":
         print("staged", " ".join(stage(args.folder, args.dir)))
