@@ -57,11 +57,13 @@ public struct TranscodeSummary: Sendable, Codable, Equatable {
 /// baseline the tokenizer is measured against. Audio is dropped.
 public enum Transcoder {
     /// Transcodes `input` into `target` (committed on success); `progress` gets (frames done,
-    /// frames expected).
+    /// frames expected); `notice` gets one-line warnings (a variable frame rate).
     public static func transcode(file input: URL, to target: OutputTarget, options: VideoWriter.Options,
-                                 progress: (Int, Int) -> Void = { _, _ in }) throws -> TranscodeSummary {
+                                 progress: (Int, Int) -> Void = { _, _ in },
+                                 notice: (String) -> Void = { _ in }) throws -> TranscodeSummary {
         let reader = try VideoReader(url: input)
         let info = reader.info
+        if let warning = info.variableRateWarning(path: input.path) { notice(warning) }
         guard let first = try reader.nextFrame() else { throw CodecError.noFrames(path: input.path) }
         let (width, height) = (first.width, first.height)
         let writer = try VideoWriter(url: URL(fileURLWithPath: target.stagingPath), width: width,

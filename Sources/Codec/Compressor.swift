@@ -58,6 +58,7 @@ public final class Compressor {
         guard rate.isPositive, rate.num <= Int(UInt32.max), rate.den <= Int(UInt32.max) else {
             throw CodecError.invalidOption("\(path): frame rate \(info.frameRate) is not usable")
         }
+        if info.variableFrameRate { notice?(VideoInfo.variableRateWarning(path: path, frameRate: rate)) }
         let tiling = effectiveTiling
         var grouper = FrameGrouper(source: source, length: geometry.frames, path: path)
         guard let first = try grouper.next() else { throw CodecError.noFrames(path: path) }
@@ -117,13 +118,15 @@ public final class Compressor {
     }
 
     /// Whether a file with `header` was made by this compressor's settings: the same model
-    /// (digest and config), latent encoding, tiling and frame preprocessing. A batch skips an
+    /// (digest and config) at the same engine precision, latent encoding, tiling and frame
+    /// preprocessing. A batch skips an
     /// existing output only when this holds and every record reads back intact.
     public func madeWithSettings(_ header: VTKHeader) -> Bool {
         let geometry = ClipGeometry(model.config)
         let tiling = effectiveTiling
         let settings = preprocessing.settings
         return header.modelSHA256 == identity.sha256 && header.modelConfigJSON == identity.configJSON
+            && header.metadata["engine_precision"] == model.precision.rawValue
             && header.encoding == encoding && header.predictionStride == predictionStride(geometry)
             && header.groupLength == geometry.frames && header.tiling.mode == tiling.vtkMode
             && header.tiling.tileWidth == geometry.tileWidth && header.tiling.tileHeight == geometry.tileHeight

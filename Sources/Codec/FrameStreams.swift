@@ -13,6 +13,8 @@ public struct SourceInfo: Sendable, Equatable {
     /// What was done to the frames before they reach the codec, as .vtk header metadata
     /// (`FramePreprocessing.metadata`); empty when they arrive as decoded.
     public var preprocessing: [String: String]
+    /// Whether the source's frames are unevenly spaced (`VideoInfo.variableFrameRate`).
+    public var variableFrameRate = false
 
     public init(frameCount: Int, frameRate: Rational, pixelAspect: Rational = Rational(num: 1, den: 1),
                 rotation: Int = 0, codecName: String = "", preprocessing: [String: String] = [:]) {
@@ -28,6 +30,7 @@ public struct SourceInfo: Sendable, Equatable {
     public init(_ info: VideoInfo) {
         self.init(frameCount: info.frameCount, frameRate: info.frameRate,
                   pixelAspect: info.pixelAspect, rotation: info.rotation, codecName: info.codecName)
+        variableFrameRate = info.variableFrameRate
     }
 }
 

@@ -43,10 +43,11 @@ public final class ViTokModel: @unchecked Sendable {
         try store.finishLoading()
     }
 
-    /// Loads a `.safetensors` file or a directory of shards to run at `precision`. Throws a
+    /// Loads a `.safetensors` file or a directory of shards to run at `precision` (by default
+    /// `EnginePrecision.default`, int8, as every command of the CLI). Throws a
     /// `ViTokError` naming the file and tensor on malformed files, missing/invalid config, or
     /// missing, unused or wrong-shaped tensors, and when the int8 library cannot run.
-    public static func load(_ url: URL, precision: EnginePrecision = .float32) throws -> ViTokModel {
+    public static func load(_ url: URL, precision: EnginePrecision = .default) throws -> ViTokModel {
         try ViTokModel(store: WeightStore(url: url), url: url, precision: precision)
     }
 

@@ -34,7 +34,17 @@ enum VideoInfoProbe {
         return VideoInfo(
             width: width, height: height, frameCount: frameCount, frameRate: rate,
             duration: duration, rotation: rotation(stream), hasAudio: firstAudioStream(input) != nil,
-            codecName: nameOfCodec(par.codec_id), pixelAspect: aspect)
+            codecName: nameOfCodec(par.codec_id), pixelAspect: aspect,
+            variableFrameRate: isVariableRate(stream))
+    }
+
+    /// Average and base rate both known and more than 1% apart (e.g. 750000/71393 against
+    /// 90000/1, or 3725/126 against 30000/1001): the frames are not evenly spaced.
+    static func isVariableRate(_ stream: UnsafeMutablePointer<AVStream>) -> Bool {
+        let average = Rational(stream.pointee.avg_frame_rate).reduced
+        let base = Rational(stream.pointee.r_frame_rate).reduced
+        guard average.isPositive, base.isPositive else { return false }
+        return abs(average.doubleValue - base.doubleValue) > 0.01 * average.doubleValue
     }
 
     /// Index of the first audio stream, if any.

@@ -23,11 +23,14 @@ public struct VideoInfo: Sendable, Equatable {
     public var codecName: String
     /// Pixel (sample) aspect ratio; 1/1 when the file does not say.
     public var pixelAspect: Rational
+    /// Whether the stream's average rate and its base rate differ by more than 1%: frames
+    /// spaced unevenly (variable frame rate), which a constant-rate output cannot keep.
+    public var variableFrameRate: Bool
 
     /// Info from its parts (readers fill it in; tests and callers may build their own).
     public init(width: Int, height: Int, frameCount: Int, frameRate: Rational, duration: Double,
                 rotation: Int = 0, hasAudio: Bool = false, codecName: String = "",
-                pixelAspect: Rational = Rational(num: 1, den: 1)) {
+                pixelAspect: Rational = Rational(num: 1, den: 1), variableFrameRate: Bool = false) {
         self.width = width
         self.height = height
         self.frameCount = frameCount
@@ -37,6 +40,19 @@ public struct VideoInfo: Sendable, Equatable {
         self.hasAudio = hasAudio
         self.codecName = codecName
         self.pixelAspect = pixelAspect
+        self.variableFrameRate = variableFrameRate
+    }
+
+    /// The one-line warning for a variable-frame-rate input, naming the constant rate used.
+    public func variableRateWarning(path: String) -> String? {
+        variableFrameRate ? Self.variableRateWarning(path: path, frameRate: frameRate) : nil
+    }
+
+    /// The warning's text for an input at `path` written at the constant `frameRate`.
+    public static func variableRateWarning(path: String, frameRate: Rational) -> String {
+        let rate = frameRate.reduced
+        return "warning: \(path) has a variable frame rate; the output is constant at its average, "
+            + "\(rate.num)/\(rate.den) = \(String(format: "%.3f", rate.doubleValue)) fps (the source timestamps are not kept)"
     }
 }
 

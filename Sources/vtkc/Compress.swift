@@ -14,7 +14,8 @@ struct Compress: ParsableCommand {
             is encoded by the model. The video is streamed: memory does not grow with its \
             length. MP4-compatible audio (AAC, MP3, AC-3, E-AC-3, Opus, ALAC, FLAC) is stored \
             untouched; other audio is dropped with a notice. The .vtk stores one constant frame \
-            rate: a variable-frame-rate source's timestamps are not kept, and a source whose \
+            rate: a variable-frame-rate source's timestamps are not kept (a warning names the \
+            average rate used), and a source whose \
             picture size changes part-way is scaled to one size, with a warning naming the frame.
 
             Batch mode (several inputs, a directory, --list, --report or --shard; -o names a \

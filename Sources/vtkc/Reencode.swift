@@ -31,7 +31,9 @@ struct Reencode: ParsableCommand {
         let start = Date()
         let bar = ProgressBar(label: "reencode", quiet: out.quiet)
         let result = try Transcoder.transcode(file: URL(fileURLWithPath: input), to: target,
-                                              options: x264.writerOptions(output: out.output)) { bar.update(done: $0, total: $1) }
+                                              options: x264.writerOptions(output: out.output),
+                                              progress: { bar.update(done: $0, total: $1) },
+                                              notice: { printError("vtkc: \($0)") })
         bar.finish()
         let bitsPerPixel = Double(result.bytes * 8) / Double(result.width * result.height * result.frames)
         if out.json {

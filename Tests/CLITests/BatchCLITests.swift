@@ -141,6 +141,29 @@ final class BatchCLITests: XCTestCase {
         XCTAssertNotEqual(try Self.tree(out), reference)
     }
 
+    /// A resumed batch at another --precision rewrites its files instead of keeping them.
+    func testAnotherPrecisionRewritesTheBatch() throws {
+        let dir = try CodecCLI.scratch(self)
+        for (i, name) in ["a", "b"].enumerated() {
+            try CodecCLI.writeClip(dir.appendingPathComponent("\(name).mp4"), width: 36, height: 36, frames: 4 + i, shift: i)
+        }
+        func batch(_ extra: [String]) throws -> Set<String?> {
+            let run = try CodecCLI.run(["compress", "a.mp4", "b.mp4", "-o", "out", "--model", model, "-q",
+                                        "--report", "r.jsonl"] + extra, in: dir)
+            XCTAssertEqual(run.status, 0, run.stderr)
+            return Set(try Self.report(dir.appendingPathComponent("r.jsonl")).values.map { $0["status"] as? String })
+        }
+        func precisions() throws -> Set<String?> {
+            Set(try ["a", "b"].map { try VTKReader(url: dir.appendingPathComponent("out/\($0).vtk")).header.metadata["engine_precision"] })
+        }
+        XCTAssertEqual(try batch([]), ["ok"])
+        XCTAssertEqual(try precisions(), ["int8"])
+        XCTAssertEqual(try batch(["--precision", "int8"]), ["skipped"])
+        XCTAssertEqual(try batch(["--precision", "float32"]), ["ok"])
+        XCTAssertEqual(try precisions(), ["float32"])
+        XCTAssertEqual(try batch(["--precision", "float32"]), ["skipped"])
+    }
+
     func testResizeAndCenterCropGiveOneTilePerGroup() throws {
         let dir = try CodecCLI.scratch(self)
         try CodecCLI.writeClip(dir.appendingPathComponent("in.mp4"), width: 80, height: 48, frames: 20)

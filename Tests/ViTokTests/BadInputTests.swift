@@ -21,7 +21,7 @@ final class BadInputTests: XCTestCase {
                                          metadata: metadata ?? self.metadata,
                                          headerEdit: headerEdit)
         try Data(bytesEdit(bytes)).write(to: url)
-        XCTAssertThrowsError(try ViTokModel.load(url), file: file, line: line) { error in
+        XCTAssertThrowsError(try ViTokModel.load(url, precision: .float32), file: file, line: line) { error in
             guard let error = error as? ViTokError else {
                 return XCTFail("not a ViTokError: \(error)", file: file, line: line)
             }
@@ -35,7 +35,7 @@ final class BadInputTests: XCTestCase {
     func testValidFileLoads() throws {
         let url = try temporaryDirectory(self).appendingPathComponent("good.safetensors")
         try writeSafetensors(randomModelTensors(tiny, seed: 7), metadata: metadata, to: url)
-        let model = try ViTokModel.load(url)
+        let model = try ViTokModel.load(url, precision: .float32)
         XCTAssertEqual(model.config, tiny)
         XCTAssertEqual(model.name, "good")
     }
@@ -148,10 +148,10 @@ final class BadInputTests: XCTestCase {
                              to: directory.appendingPathComponent("a.safetensors"))
         try writeSafetensors(Array(tensors.prefix(2)), metadata: metadata,
                              to: directory.appendingPathComponent("b.safetensors"))
-        XCTAssertThrowsError(try ViTokModel.load(directory)) { error in
+        XCTAssertThrowsError(try ViTokModel.load(directory, precision: .float32)) { error in
             XCTAssertEqual((error as? ViTokError)?.kind, .duplicateTensor)
         }
-        XCTAssertThrowsError(try ViTokModel.load(directory.appendingPathComponent("none"))) {
+        XCTAssertThrowsError(try ViTokModel.load(directory.appendingPathComponent("none"), precision: .float32)) {
             XCTAssertEqual(($0 as? ViTokError)?.kind, .io)
         }
     }

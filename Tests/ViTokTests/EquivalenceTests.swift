@@ -8,7 +8,7 @@ final class EquivalenceTests: XCTestCase {
     private let batchTolerance: Float = 1e-5
 
     func testBatchEqualsSingleClips() throws {
-        let model = try ViTokModel.load(Fixtures.int8Model)
+        let model = try ViTokModel.load(Fixtures.int8Model, precision: .float32)
         let config = model.config
         let clips = syntheticClips(config, count: 3)
         let latents = model.encode(clips, count: 3)
@@ -26,7 +26,7 @@ final class EquivalenceTests: XCTestCase {
     }
 
     func testOneThreadEqualsTwo() throws {
-        let model = try ViTokModel.load(Fixtures.int8Model)
+        let model = try ViTokModel.load(Fixtures.int8Model, precision: .float32)
         let clips = syntheticClips(model.config, count: 2, seed: 5)
         model.threads = 1
         let latents1 = model.encode(clips, count: 2)
@@ -49,7 +49,7 @@ final class EquivalenceTests: XCTestCase {
             let url = directory.appendingPathComponent("tiny-\(name).safetensors")
             try writeSafetensors(randomModelTensors(config, seed: 3),
                                  metadata: ["vitok_config": config.jsonString()], to: url)
-            let model = try ViTokModel.load(url)
+            let model = try ViTokModel.load(url, precision: .float32)
             XCTAssertEqual(model.config, config)
             let clips = syntheticClips(config, count: 2)
             let latents = model.encode(clips, count: 2)
@@ -95,8 +95,8 @@ final class EquivalenceTests: XCTestCase {
     /// so the outputs are bit-identical, also when workspaces are reused across calls of
     /// different batch sizes.
     func testInt8ExpansionEqualsFloat32Rewrite() throws {
-        let int8 = try ViTokModel.load(Fixtures.int8Model)
-        let float32 = try ViTokModel.load(convertGoldenModel(to: "F32", in: temporaryDirectory(self)))
+        let int8 = try ViTokModel.load(Fixtures.int8Model, precision: .float32)
+        let float32 = try ViTokModel.load(convertGoldenModel(to: "F32", in: temporaryDirectory(self)), precision: .float32)
         let clips = syntheticClips(int8.config, count: 2, seed: 9)
         for model in [int8, float32] { model.threads = 2 }
         let latents = int8.encode(clips, count: 2)

@@ -9,7 +9,7 @@ import XCTest
 final class GoldenTests: XCTestCase {
     private func checkGolden(_ url: URL, file: StaticString = #filePath, line: UInt = #line) throws {
         let io = try readFloats(Fixtures.io)
-        let model = try ViTokModel.load(url)
+        let model = try ViTokModel.load(url, precision: .float32)
         XCTAssertEqual(model.config.tokens, 64, file: file, line: line)
         let latents = model.encode(io["clip"]!, count: 1)
         assertClose(latents, io["latents"]!, tolerance: 1e-4, "latents of \(url.lastPathComponent)",
@@ -21,7 +21,7 @@ final class GoldenTests: XCTestCase {
 
     func testInt8ShardsMatchPyTorch() throws {
         try checkGolden(Fixtures.int8Model)
-        let model = try ViTokModel.load(Fixtures.int8Model)
+        let model = try ViTokModel.load(Fixtures.int8Model, precision: .float32)
         XCTAssertEqual(model.name, "vitok-tiny-golden")
         XCTAssertEqual(model.weightFiles.map(\.lastPathComponent),
                        ["model-00001.safetensors", "model-00002.safetensors",
@@ -41,7 +41,7 @@ final class GoldenTests: XCTestCase {
     }
 
     func testConfigIsReadFromTheFile() throws {
-        let model = try ViTokModel.load(Fixtures.int8Model)
+        let model = try ViTokModel.load(Fixtures.int8Model, precision: .float32)
         let expected = ViTokConfig(encoderWidth: 128, encoderDepth: 2, encoderHeads: 2,
                                    encoderMlpHidden: 64, decoderWidth: 128, decoderDepth: 2,
                                    decoderHeads: 2, decoderMlpHidden: 64, latentChannels: 16,

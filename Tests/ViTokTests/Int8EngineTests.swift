@@ -22,7 +22,7 @@ final class Int8EngineTests: XCTestCase {
         assertClose(reconstruction, expected["reconstruction"]!, tolerance: 1e-3,
                     "int8 reconstruction")
         // The reference is not the float32 result: the test sees the int8 arithmetic.
-        let float32 = try ViTokModel.load(Fixtures.int8Model).encode(io["clip"]!, count: 1)
+        let float32 = try ViTokModel.load(Fixtures.int8Model, precision: .float32).encode(io["clip"]!, count: 1)
         let gap = zip(float32, expected["latents"]!).map { abs($0 - $1) }.max()!
         XCTAssertGreaterThan(gap, 1e-2, "float32 and int8 references should differ")
     }
@@ -87,6 +87,12 @@ final class Int8EngineTests: XCTestCase {
         let model = try ViTokModel.load(Fixtures.int8Model, precision: .int8)
         XCTAssertFalse(model.int8Implementations.isEmpty)
         XCTAssertFalse(model.int8Implementations.contains(""))
-        XCTAssertEqual(try ViTokModel.load(Fixtures.int8Model).int8Implementations, [])
+        XCTAssertEqual(try ViTokModel.load(Fixtures.int8Model, precision: .float32).int8Implementations, [])
+    }
+
+    func testLoadRunsAtTheCLIDefaultPrecision() throws {
+        // ViTokModel.load and the CLI's --precision share one default, the int8 engine
+        XCTAssertEqual(EnginePrecision.default, .int8)
+        XCTAssertEqual(try ViTokModel.load(Fixtures.int8Model).precision, .int8)
     }
 }
