@@ -19,4 +19,21 @@ void dsyevd_(const char *jobz, const char *uplo, const int *n, double *a, const 
 static inline void vtkc_blas_single_threaded(void) {
     if (openblas_get_num_threads() != 1) openblas_set_num_threads(1);
 }
+
+// The kernel set OpenBLAS's run-time dispatch (DYNAMIC_ARCH) chose when it was loaded.
+static inline const char *vtkc_blas_corename(void) { return openblas_get_corename(); }
+
+// What this CPU can run, by cpuid (never by build flags): 0 AVX2 + FMA; 1 AVX-512 F, BW, DQ and
+// VL (OpenBLAS's SkylakeX kernels); 2 AVX-512 BF16; 3 AVX-512 VNNI.
+static inline int vtkc_cpu_supports(int feature) {
+    __builtin_cpu_init();
+    switch (feature) {
+    case 0: return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    case 1: return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
+                && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
+    case 2: return __builtin_cpu_supports("avx512bf16");
+    case 3: return __builtin_cpu_supports("avx512vnni");
+    default: return 0;
+    }
+}
 #endif

@@ -61,6 +61,8 @@ struct Bench: ParsableCommand {
               + (engine.precision == .int8
                   ? "\(EngineBenchmark.int8Library): \(engine.int8Implementations.joined(separator: ", "))"
                   : "int8 path unused"))
+        say("OpenBLAS kernels: \(BLASCore.name)" + (BLASCore.selectedByVTKC ? " (chosen by vtkc over a fallback)" : "")
+              + "; CPU: \(BLASCore.cpuFeatures.joined(separator: ", "))")
         say(String(format: "load %.3f s (%d file(s))", results["load_s"]!, engine.weightFiles.count))
 
         let referenceData = try reference.map { try SafeTensors.readFloats(URL(fileURLWithPath: $0)) }

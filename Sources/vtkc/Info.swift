@@ -4,15 +4,21 @@ import Foundation
 import VideoIO
 import VTKFormat
 
-/// `vtkc info`: what a .vtk file holds.
+/// `vtkc info`: what a .vtk file holds, or (`--system`) what this machine runs the engine on.
 struct Info: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Describe a .vtk file: geometry, model, tiling, latent encoding, sizes.",
         discussion: "Reads the header and walks the record framing; --verify also reads and "
-            + "CRC-checks every record.")
+            + "CRC-checks every record. --system describes the machine instead: the CPU features "
+            + "found by cpuid, the OpenBLAS kernel set in use (vtkc restarts itself on the AVX2 "
+            + "or AVX-512 kernels when OpenBLAS loaded older ones than the CPU can run) and the "
+            + "instruction set oneDNN dispatches the int8 path to.")
 
-    @Argument(help: ArgumentHelp("A .vtk file.", valueName: "file.vtk"))
-    var file: String
+    @Argument(help: ArgumentHelp("A .vtk file (not with --system).", valueName: "file.vtk"))
+    var file: String?
+
+    @Flag(name: .long, help: "Describe this machine's CPU features, OpenBLAS kernels and oneDNN ISA instead of a file.")
+    var system = false
 
     @Flag(name: .long, help: "Print JSON on stdout instead of text.")
     var json = false
@@ -60,7 +66,13 @@ struct Info: ParsableCommand {
         var verified: Bool
     }
 
+    func validate() throws {
+        guard system != (file != nil) else { throw ValidationError("give one .vtk file, or --system") }
+        if system && verify { throw ValidationError("--verify reads a file; it does not go with --system") }
+    }
+
     func run() throws {
+        guard let file else { return try describeSystem() }
         let source = try VTKFileSource(url: URL(fileURLWithPath: file))
         let reader = source.reader
         if verify { try reader.verify() }

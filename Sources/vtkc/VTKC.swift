@@ -15,8 +15,11 @@ struct VTKC: ParsableCommand {
         subcommands: [Compress.self, Expand.self, Score.self, Info.self, Latents.self, Seams.self, Bench.self, Reencode.self]
     )
 
-    /// SIGINT and SIGTERM remove unfinished outputs (exit 130 and 143) before parsing starts.
+    /// OpenBLAS's kernels are checked first (a fallback set restarts the program on the right
+    /// one, `BLASSelection`); SIGINT and SIGTERM remove unfinished outputs (exit 130 and 143)
+    /// before parsing starts.
     static func main() {
+        BLASSelection.ensureModernKernels()
         InterruptCleanup.install()
         main(nil)
     }

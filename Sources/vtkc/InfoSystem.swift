@@ -1,0 +1,30 @@
+import Foundation
+import ViTok
+
+/// `vtkc info --system`: what the engine runs on here.
+extension Info {
+    struct SystemReport: Encodable {
+        var cpuFeatures: [String]
+        var blasCore: String
+        var blasCoreRecommended: String?
+        var blasCoreIsFallback: Bool
+        /// The fallback kernels OpenBLAS first loaded, when vtkc restarted itself to replace them.
+        var blasCoreReplaced: String?
+        var int8Library: String
+    }
+
+    func describeSystem() throws {
+        let replaced = ProcessInfo.processInfo.environment[BLASCore.selectionMark]
+        let report = SystemReport(
+            cpuFeatures: BLASCore.cpuFeatures, blasCore: BLASCore.name, blasCoreRecommended: BLASCore.recommended,
+            blasCoreIsFallback: BLASCore.isFallback(), blasCoreReplaced: replaced,
+            int8Library: EngineBenchmark.int8Library)
+        if json { return try printJSON(report) }
+        print("""
+            cpu:          \(report.cpuFeatures.isEmpty ? "no AVX2" : report.cpuFeatures.joined(separator: ", "))
+            openblas:     \(report.blasCore) kernels\(replaced.map { " (vtkc restarted on them: OpenBLAS had loaded \($0))" } ?? "")\
+            \(report.blasCoreIsFallback ? ", a fallback: this CPU could run \(report.blasCoreRecommended ?? "?")" : "")
+            int8 engine:  \(report.int8Library)
+            """)
+    }
+}
