@@ -16,7 +16,7 @@ public struct ModelIdentity: Sendable, Equatable {
     }
 
     /// Lower-case hex of the digest.
-    public var hex: String { sha256.map { String(format: "%02x", $0) }.joined() }
+    public var hex: String { Hex.string(sha256) }
 
     /// Throws unless a stream made with the model of `header` can be expanded by this model.
     /// A different digest is refused unless `force` is set; a different clip or latent

@@ -36,13 +36,17 @@ public enum WeightDigest {
                                          message: "read failed while hashing (\(String(cString: strerror(errno))))")
                 }
                 if got == 0 { break }
-                EVP_DigestUpdate(context, buffer, got)
+                guard EVP_DigestUpdate(context, buffer, got) == 1 else {
+                    throw VTKFormatError(file: url.lastPathComponent, kind: .io, message: "libcrypto failed to hash the file")
+                }
             }
         }
         var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
-        EVP_DigestFinal_ex(context, &digest, &length)
-        return Array(digest.prefix(Int(length)))
+        guard EVP_DigestFinal_ex(context, &digest, &length) == 1, length == 32 else {
+            throw VTKFormatError(file: "weights", kind: .io, message: "libcrypto failed to finish the SHA-256")
+        }
+        return Array(digest.prefix(32))
     }
 
     /// The SHA-256 of `bytes` in memory (the same libcrypto digest; `ShardPlan` uses it).

@@ -113,7 +113,7 @@ public final class VTKReader {
         let magicBytes = try source.read(at: 0, count: min(size, VTKFormat.magic.count))
         guard magicBytes.elementsEqual(VTKFormat.magic.prefix(magicBytes.count)) else {
             throw VTKFormatError(file: name, kind: .badMagic, offset: 0,
-                                 message: "not a .vtk file (wrong magic bytes \(magicBytes.prefix(8).map { String(format: "%02x", $0) }.joined()))")
+                                 message: "not a .vtk file (wrong magic bytes \(Hex.string(magicBytes.prefix(8))))")
         }
         guard size >= VTKFormat.prefixLength else {
             throw VTKFormatError(file: name, kind: .truncated, location: "header", offset: size,

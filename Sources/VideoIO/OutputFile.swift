@@ -7,19 +7,19 @@ import Foundation
 final class OutputFile {
     let pointer: UnsafeMutablePointer<AVFormatContext>
     /// The file being written; every error names this path.
-    let finalPath: String
+    let path: String
     private var committed = false
 
     /// Prepares a muxer of the given FFmpeg format name (e.g. "mp4") for `url`. The file is
     /// created by `open()`, after the streams are added.
     init(url: URL, format: String) throws {
         FFmpegLog.configure()
-        finalPath = url.path
+        path = url.path
         var context: UnsafeMutablePointer<AVFormatContext>?
-        try check(avformat_alloc_output_context2(&context, nil, format, finalPath),
-                  "set up \(format) muxer", finalPath)
+        try check(avformat_alloc_output_context2(&context, nil, format, path),
+                  "set up \(format) muxer", path)
         guard let context else {
-            throw FFmpegError(code: vtkc_averror(ENOMEM), operation: "set up muxer", path: finalPath)
+            throw FFmpegError(code: vtkc_averror(ENOMEM), operation: "set up muxer", path: path)
         }
         pointer = context
     }
@@ -31,7 +31,7 @@ final class OutputFile {
     /// container tag `FrameSizeTag.key` (MP4: a metadata key in the moov 'meta' box).
     func recordFrameSize(width: Int, height: Int) throws {
         try check(av_dict_set(&pointer.pointee.metadata, FrameSizeTag.key, "\(width)x\(height)", 0),
-                  "record frame size", finalPath)
+                  "record frame size", path)
         if String(cString: pointer.pointee.oformat.pointee.name) == "mp4" {
             try setOption("movflags", "+use_metadata_tags")
         }
@@ -39,40 +39,40 @@ final class OutputFile {
 
     /// Sets one of the muxer's private options (e.g. MP4's movflags).
     func setOption(_ name: String, _ value: String) throws {
-        try check(av_opt_set(pointer.pointee.priv_data, name, value, 0), "set muxer option \(name)=\(value)", finalPath)
+        try check(av_opt_set(pointer.pointee.priv_data, name, value, 0), "set muxer option \(name)=\(value)", path)
     }
 
     /// Creates the file and writes the container header.
     func open() throws {
-        try check(avio_open(&pointer.pointee.pb, finalPath, AVIO_FLAG_WRITE),
-                  "create output file", finalPath)
-        try check(avformat_write_header(pointer, nil), "write container header", finalPath)
+        try check(avio_open(&pointer.pointee.pb, path, AVIO_FLAG_WRITE),
+                  "create output file", path)
+        try check(avformat_write_header(pointer, nil), "write container header", path)
     }
 
     /// Adds a stream; the caller fills its parameters.
     func addStream() throws -> UnsafeMutablePointer<AVStream> {
         guard let stream = avformat_new_stream(pointer, nil) else {
-            throw FFmpegError(code: vtkc_averror(ENOMEM), operation: "add stream", path: finalPath)
+            throw FFmpegError(code: vtkc_averror(ENOMEM), operation: "add stream", path: path)
         }
         return stream
     }
 
     /// Writes one packet through the interleaving queue (the muxer takes the packet's data).
     func write(_ packet: UnsafeMutablePointer<AVPacket>) throws {
-        try check(av_interleaved_write_frame(pointer, packet), "write packet", finalPath)
+        try check(av_interleaved_write_frame(pointer, packet), "write packet", path)
     }
 
     /// Writes the trailer and closes the file.
     func commit() throws {
-        try check(av_write_trailer(pointer), "finish container", finalPath)
-        try check(avio_closep(&pointer.pointee.pb), "close output file", finalPath)
+        try check(av_write_trailer(pointer), "finish container", path)
+        try check(avio_closep(&pointer.pointee.pb), "close output file", path)
         committed = true
     }
 
     deinit {
         if pointer.pointee.pb != nil { avio_closep(&pointer.pointee.pb) }
         avformat_free_context(pointer)
-        if !committed { unlink(finalPath) }
+        if !committed { unlink(path) }
     }
 }
 

@@ -192,7 +192,7 @@ private struct AudioMuxer {
             if let lastDTS, dts <= lastDTS { dts = lastDTS + 1 }
             if let seconds, Double(dts) * av_q2d(timeBase) > seconds { return }
             let pkt = packet.pointer
-            try check(av_new_packet(pkt, Int32(source.data.count)), "copy audio packet", output.finalPath)
+            try check(av_new_packet(pkt, Int32(source.data.count)), "copy audio packet", output.path)
             source.data.withUnsafeBytes { bytes in
                 if let base = bytes.baseAddress { pkt.pointee.data.update(from: base.assumingMemoryBound(to: UInt8.self), count: bytes.count) }
             }

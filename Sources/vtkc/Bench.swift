@@ -65,7 +65,7 @@ struct Bench: ParsableCommand {
               + "; CPU: \(BLASCore.cpuFeatures.joined(separator: ", "))")
         say(String(format: "load %.3f s (%d file(s))", results["load_s"]!, engine.weightFiles.count))
 
-        let referenceData = try reference.map { try SafeTensors.readFloats(URL(fileURLWithPath: $0)) }
+        let referenceData = try reference.map { try FloatTensorFile.readFloats(URL(fileURLWithPath: $0)) }
         let clip = referenceData?["clip"]?.values ?? syntheticClip(config)
         let count = clip.count / config.clipValues
         guard count >= 1, clip.count == count * config.clipValues else {

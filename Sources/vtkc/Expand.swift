@@ -18,9 +18,9 @@ struct Expand: ParsableCommand {
             The output's extension chooses the codec. -o out.mkv writes FFV1 (planar RGB, \
             lossless: the decoder's frames exactly) in Matroska, with any stored audio. Every \
             other name, - included, writes H.264 MP4: yuv420p by default (chroma at half \
-            resolution: even with --crf 0 measured 36.5 dB from the decoder's frames on \
-            samples/tree.mp4), --pix-fmt yuv444p for full-resolution chroma (with --crf 0 \
-            lossless in YUV; the RGB -> YUV rounding remains: 52.2 dB there). To measure only the tokenizer, write .mkv or score \
+            resolution: a loss even with --crf 0), --pix-fmt yuv444p for full-resolution chroma \
+            (with --crf 0 lossless in YUV; the RGB -> YUV rounding remains; the README gives \
+            measured values). To measure only the tokenizer, write .mkv or score \
             the .vtk itself (vtkc score REF clip.vtk).
 
             Timing: the output has a constant frame rate, the one stored in the .vtk; frame i \

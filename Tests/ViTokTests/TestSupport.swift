@@ -76,7 +76,7 @@ func writeSafetensors(_ tensors: [RawTensor], metadata: [String: String]?, to ur
 
 /// Reads float tensors of a safetensors file (F32, F16, BF16), keyed by name.
 func readFloats(_ url: URL) throws -> [String: [Float]] {
-    try SafeTensors.readFloats(url).mapValues(\.values)
+    try FloatTensorFile.readFloats(url).mapValues(\.values)
 }
 
 /// The golden int8 model rewritten with every tensor as float `dtype` (dequantized), one file.
