@@ -9,8 +9,10 @@ struct Score: ParsableCommand {
         abstract: "Compare videos with their references: PSNR, SSIM, LPIPS and rFVD.",
         discussion: """
             REF and DIST are two video files (any format FFmpeg reads), or two directories whose \
-            files are paired by exactly the same file name (clip1.mp4 with clip1.mp4; a file \
-            without a partner is an error). Frames are compared in decoding order at the \
+            files are paired by the same file name, then by the same stem (clip1.mp4 with \
+            clip1.mp4, else with clip1.vtk or clip1.mkv: a folder of .vtk files scores against \
+            the folder of videos they came from); a file without a partner, or a stem shared by \
+            several unpaired files, is an error. Frames are compared in decoding order at the \
             reference's size.
 
             A distorted file ending in .vtk is not a video: its latents are decoded in memory by \

@@ -102,21 +102,40 @@ final class ScratchClips {
         }
     }
 
+    @Test func directoriesPairTheRestByStem() throws {
+        let clips = try ScratchClips()
+        try clips.clip("x.mp4", in: "ref")
+        try clips.clip("y.mp4", in: "ref")
+        try clips.clip("w.mkv", in: "ref")
+        try clips.clip("x.mp4", in: "dist")
+        try clips.clip("y.mkv", in: "dist")
+        try Data("latents".utf8).write(to: clips.directory.appendingPathComponent("dist/w.vtk"))
+        let ref = clips.directory.appendingPathComponent("ref"), dist = clips.directory.appendingPathComponent("dist")
+        let pairs = try ScoreInputs.pairs(reference: ref, distorted: dist)
+        #expect(pairs.map { "\($0.reference.lastPathComponent)=\($0.distorted.lastPathComponent)" }
+                == ["w.mkv=w.vtk", "x.mp4=x.mp4", "y.mp4=y.mkv"])
+        // two unpaired distorted files of stem y: no guessing
+        try Data("latents".utf8).write(to: dist.appendingPathComponent("y.vtk"))
+        #expect(throws: ScoreError.ambiguousStem("y", reference: ["y.mp4"], distorted: ["y.mkv", "y.vtk"])) {
+            try ScoreInputs.pairs(reference: ref, distorted: dist)
+        }
+    }
+
     @Test func directoriesPairByExactFileName() throws {
         let clips = try ScratchClips()
         try clips.clip("x.mp4", in: "ref")
         try clips.clip("y.mp4", in: "ref")
         try clips.clip("x.mp4", seed: 1, in: "dist")
-        try clips.clip("y.mkv", in: "dist")
+        try clips.clip("z.mkv", in: "dist")
         let ref = clips.directory.appendingPathComponent("ref"), dist = clips.directory.appendingPathComponent("dist")
         do {
             _ = try ScoreInputs.pairs(reference: ref, distorted: dist)
             Issue.record("unmatched files were not reported")
         } catch let error as ScoreError {
             let text = error.localizedDescription
-            #expect(text.contains("y.mp4") && text.contains("y.mkv"))
+            #expect(text.contains("y.mp4") && text.contains("z.mkv"))
         }
-        try FileManager.default.removeItem(at: dist.appendingPathComponent("y.mkv"))
+        try FileManager.default.removeItem(at: dist.appendingPathComponent("z.mkv"))
         try clips.clip("y.mp4", in: "dist")
         let pairs = try ScoreInputs.pairs(reference: ref, distorted: dist)
         #expect(pairs.map(\.reference.lastPathComponent) == ["x.mp4", "y.mp4"])
