@@ -14,6 +14,8 @@ public enum CodecError: LocalizedError, Equatable, Sendable {
     case inconsistentFile(path: String, detail: String)
     /// No model was given and none is installed.
     case noModel
+    /// A batch's inputs (files, directories, a list) hold no file with a video extension.
+    case noVideoFiles(inputs: [String], extensions: String)
 
     public var errorDescription: String? {
         switch self {
@@ -29,6 +31,8 @@ public enum CodecError: LocalizedError, Equatable, Sendable {
             return detail
         case .inconsistentFile(let path, let detail):
             return "\(path): \(detail)"
+        case .noVideoFiles(let inputs, let extensions):
+            return "no video files (\(extensions)) in \(inputs.joined(separator: ", "))"
         case .noModel:
             return "no ViTok model found: pass --model FILE|DIR, set VTKC_MODEL, or install the "
                 + "default model into models/vitok-sb4x8 (see README)"

@@ -10,7 +10,7 @@ extension Compress {
         let entries = try InputCatalog.collect(arguments: inputs, listFile: list,
                                                extensions: InputCatalog.videoExtensions)
         guard !entries.isEmpty else {
-            throw CodecError.invalidOption("no video files (\(Compress.videoExtensionList)) in \(inputs.joined(separator: ", "))")
+            throw CodecError.noVideoFiles(inputs: inputs, extensions: Compress.videoExtensionList)
         }
         let plan = try shard.map { try ShardPlan(parsing: $0) }
         let items = try BatchCompressor.plan(entries, outputDirectory: out.output, shard: plan)

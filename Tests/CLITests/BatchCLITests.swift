@@ -230,6 +230,13 @@ final class BatchCLITests: XCTestCase {
             let r = try CodecCLI.run(args, in: dir)
             XCTAssertEqual(r.status, 64, "\(args): \(r.stderr)")
         }
+        // A folder without videos is a runtime error of its own, not an invalid option.
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("notes"), withIntermediateDirectories: true)
+        try Data("text".utf8).write(to: dir.appendingPathComponent("notes/readme.txt"))
+        let empty = try CodecCLI.run(["compress", "notes", "-o", "out", "--model", model], in: dir)
+        XCTAssertEqual(empty.status, 1, empty.stderr)
+        XCTAssertTrue(empty.stderr.contains("no video files (3gp avi"), empty.stderr)
+        XCTAssertFalse(empty.stderr.contains("invalid option"), empty.stderr)
         for name in ["x/a.mp4", "y/a.mkv"] {
             try FileManager.default.createDirectory(at: dir.appendingPathComponent(name).deletingLastPathComponent(),
                                                     withIntermediateDirectories: true)
