@@ -12,8 +12,6 @@ public enum CodecError: LocalizedError, Equatable, Sendable {
     case modelMismatch(String)
     /// The .vtk file's contents disagree with themselves (e.g. fewer records than frames).
     case inconsistentFile(path: String, detail: String)
-    /// No model was given and none is installed.
-    case noModel
     /// A batch's inputs (files, directories, a list) hold no file with a video extension.
     case noVideoFiles(inputs: [String], extensions: String)
 
@@ -33,9 +31,6 @@ public enum CodecError: LocalizedError, Equatable, Sendable {
             return "\(path): \(detail)"
         case .noVideoFiles(let inputs, let extensions):
             return "no video files (\(extensions)) in \(inputs.joined(separator: ", "))"
-        case .noModel:
-            return "no ViTok model found: pass --model FILE|DIR, set VTKC_MODEL, or install the "
-                + "default model into models/vitok-sb4x8 (see README)"
         }
     }
 }

@@ -71,12 +71,6 @@ public final class ViTokModel: @unchecked Sendable {
         environmentVariable: "VTKC_MODEL", installedPath: "models/vitok-sb4x8",
         sourceTreePath: "models/vitok-sb4x8")
 
-    /// The default weights: `$VTKC_MODEL` when set (existing or not), else the first existing
-    /// of the installed and source-tree copies of `modelLocation`; nil when none exists.
-    public static func defaultModelURL() -> URL? {
-        modelLocation.resolve()?.url
-    }
-
     /// Latent means (`count x L x c`) of `count` channel-last clips (`count x T x H x W x 3`).
     public func encode(_ clips: [Float], count: Int) -> [Float] {
         precondition(count >= 0 && clips.count == count * config.clipValues,

@@ -46,14 +46,13 @@ struct Bench: ParsableCommand {
     }
 
     func run() throws {
-        guard let url = ViTokModel.modelLocation.resolve(explicit: model)?.url else {
-            throw ValidationError("no model found: pass --model or set VTKC_MODEL")
-        }
+        let settings = EngineSettings(model: model, modelOriginName: "--model", precision: precision.precision,
+                                      threads: threads)
+        _ = try settings.modelURL()  // a missing model is an error before the clock starts
         var results: [String: Double] = [:]
         let loadStart = Date()
-        let engine = try ViTokModel.load(url, precision: precision.precision)
+        let engine = try settings.loadModel()
         results["load_s"] = Date().timeIntervalSince(loadStart)
-        engine.threads = threads
         let config = engine.config
         say("model \(engine.name): tokens \(config.tokens), tubelet \(config.tubelet), "
               + "clip \(config.clip), threads \(threads), precision \(engine.precision.rawValue)")

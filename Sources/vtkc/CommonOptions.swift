@@ -13,7 +13,7 @@ struct RuntimeOptions: ParsableArguments {
     var requested: Int?
 
     /// The thread count to use.
-    var threads: Int { requested ?? ProcessInfo.processInfo.activeProcessorCount }
+    var threads: Int { requested ?? EngineSettings.allCores }
 
     func validate() throws {
         if let requested, !(1...1024).contains(requested) {
@@ -52,23 +52,14 @@ struct ModelOptions: ParsableArguments {
     @OptionGroup var precision: PrecisionOptions
     @OptionGroup var runtime: RuntimeOptions
 
-    /// Loads the model the options name, or the default one, at the chosen precision.
-    func load() throws -> ViTokModel {
-        let url: URL
-        if let model {
-            url = URL(fileURLWithPath: model)
-        } else {
-            guard let found = ViTokModel.defaultModelURL() else { throw CodecError.noModel }
-            url = found
-        }
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            let origin = model != nil ? "--model" : "$VTKC_MODEL"
-            throw ViTokError(.io, file: nil, "\(url.path) (from \(origin)) does not exist")
-        }
-        let loaded = try ViTokModel.load(url, precision: precision.precision)
-        loaded.threads = runtime.threads
-        return loaded
+    /// The engine settings these options name: the one value the commands hand on.
+    var settings: EngineSettings {
+        EngineSettings(model: model, modelOriginName: "--model", precision: precision.precision,
+                       threads: runtime.threads)
     }
+
+    /// Loads the model the options name, or the default one, at the chosen precision.
+    func load() throws -> ViTokModel { try settings.loadModel() }
 }
 
 /// `-o`, `-y`, `--json` and `--quiet`, shared by the commands that write a file.
