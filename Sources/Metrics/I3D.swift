@@ -51,8 +51,13 @@ public final class I3D: @unchecked Sendable {
     }
 
     /// Logits of one clip: `clip` is 16 x 224 x 224 x 3 floats, channel-last, in [-1, 1]
-    /// (see `I3DPreprocess`). Returns the 400 pre-softmax logits averaged over time.
-    public func logits(clip: [Float]) -> [Float] {
+    /// (see `I3DPreprocess`). Returns the 400 pre-softmax logits averaged over time, the same
+    /// for any `threads` (the memory-bound steps' rows are split over them).
+    public func logits(clip: [Float], threads: Int = 1) -> [Float] {
+        I3DParallel.$workers.withValue(max(1, threads)) { logitsOnThisTask(clip: clip) }
+    }
+
+    private func logitsOnThisTask(clip: [Float]) -> [Float] {
         precondition(clip.count == Self.frames * Self.size * Self.size * 3,
                      "I3D.logits expects 16 x 224 x 224 x 3 floats, got \(clip.count)")
         vtkc_blas_single_threaded()
@@ -76,9 +81,9 @@ public final class I3D: @unchecked Sendable {
         return mean.map { $0 / Float(x.positions) }
     }
 
-    /// Logits of several clips, one after another (each clip already uses every core).
-    public func logits(clips: [[Float]]) -> [[Float]] {
-        clips.map { logits(clip: $0) }
+    /// Logits of several clips, one after another, each on `threads`.
+    public func logits(clips: [[Float]], threads: Int = 1) -> [[Float]] {
+        clips.map { logits(clip: $0, threads: threads) }
     }
 
     private func run(_ unit: I3DConvUnit, _ x: I3DVolume) -> I3DVolume {

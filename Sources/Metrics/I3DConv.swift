@@ -29,8 +29,9 @@ struct SharedPointer: @unchecked Sendable {
 /// Splits row ranges across threads for the memory-bound steps (patch gathering, bias and
 /// ReLU, pooling); the matrix products themselves use OpenBLAS's own threads.
 enum I3DParallel {
-    /// Threads used (the machine this was tuned for has 2 cores).
-    static let workers = 2
+    /// Threads of the call in progress (`I3D.logits(clip:threads:)` sets it); the parts of
+    /// every step are disjoint rows, so the result does not depend on it.
+    @TaskLocal static var workers = 1
 
     /// Calls `body` on contiguous parts of 0..<count, one part per worker (a single part when
     /// `count` is small).

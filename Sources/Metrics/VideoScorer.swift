@@ -145,10 +145,10 @@ public final class VideoScorer {
                 clip.0.append(reference)
                 clip.1.append(distorted)
                 if clip.0.count == I3D.frames {
-                    let sides = clip
+                    let sides = clip, perSide = max(1, options.threads / 2)
                     let (a, b) = try MetricsParallel.both(threads: options.threads,
-                                                          { Self.clipFeatures(i3d, sides.0, w, h) },
-                                                          { Self.clipFeatures(i3d, sides.1, w, h) })
+                                                          { Self.clipFeatures(i3d, sides.0, w, h, threads: perSide) },
+                                                          { Self.clipFeatures(i3d, sides.1, w, h, threads: perSide) })
                     features.0.append(a)
                     features.1.append(b)
                     score.fvdClips += 1
@@ -195,7 +195,9 @@ public final class VideoScorer {
         return score
     }
 
-    private static func clipFeatures(_ i3d: I3D, _ frames: [[UInt8]], _ w: Int, _ h: Int) -> [Double] {
-        i3d.logits(clip: I3DPreprocess.clip(pixels: frames, width: w, height: h)).map(Double.init)
+    /// I3D logits of one clip on `threads` (the two sides of a pair run at the same time, each
+    /// on half of `--threads`).
+    private static func clipFeatures(_ i3d: I3D, _ frames: [[UInt8]], _ w: Int, _ h: Int, threads: Int) -> [Double] {
+        i3d.logits(clip: I3DPreprocess.clip(pixels: frames, width: w, height: h), threads: threads).map(Double.init)
     }
 }

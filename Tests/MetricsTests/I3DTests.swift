@@ -15,7 +15,10 @@ final class I3DTests: XCTestCase {
         let expected = try XCTUnwrap(fixture["logits"] as? [[Double]])
         let (clips, width, height) = try I3DTestSupport.fixtureClips()
         XCTAssertEqual(clips.count, expected.count)
-        let logits = model.logits(clips: clips.map { I3DPreprocess.clip(pixels: $0, width: width, height: height) })
+        let inputs = clips.map { I3DPreprocess.clip(pixels: $0, width: width, height: height) }
+        let logits = model.logits(clips: inputs)
+        // --threads reaches I3D now (it was a fixed 2): any count gives the same bits
+        XCTAssertEqual(model.logits(clip: inputs[0], threads: 3), logits[0])
         var worst: Float = 0
         for (i, row) in logits.enumerated() {
             assertClose(row, expected[i].map(Float.init), atol: 1e-3, "logits of clip \(i)")
