@@ -1,5 +1,6 @@
 import COpenBLAS
 import Foundation
+import Installation
 
 // I3D Kinetics-400: Carreira & Zisserman, "Quo Vadis, Action Recognition? A New Model and the
 // Kinetics Dataset" (CVPR 2017), Inception-v1 inflated to 3-D, as in DeepMind's kinetics-i3d
@@ -53,7 +54,7 @@ public final class I3D: @unchecked Sendable {
     /// Logits of one clip: `clip` is 16 x 224 x 224 x 3 floats, channel-last, in [-1, 1]
     /// (see `I3DPreprocess`). Returns the 400 pre-softmax logits averaged over time, the same
     /// for any `threads` (the memory-bound steps' rows are split over them).
-    public func logits(clip: [Float], threads: Int = 1) -> [Float] {
+    public func logits(clip: [Float], threads: Int = Cores.available) -> [Float] {
         I3DParallel.$workers.withValue(max(1, threads)) { logitsOnThisTask(clip: clip) }
     }
 
@@ -82,7 +83,7 @@ public final class I3D: @unchecked Sendable {
     }
 
     /// Logits of several clips, one after another, each on `threads`.
-    public func logits(clips: [[Float]], threads: Int = 1) -> [[Float]] {
+    public func logits(clips: [[Float]], threads: Int = Cores.available) -> [[Float]] {
         clips.map { logits(clip: $0, threads: threads) }
     }
 

@@ -1,5 +1,6 @@
 import COpenBLAS
 import Foundation
+import Installation
 import VideoIO
 
 /// What `VideoScorer` computes and how it aligns frames.
@@ -18,7 +19,7 @@ public struct ScoreOptions: Sendable {
     public var threads: Int
 
     public init(metrics: [Metric] = Metric.allCases, metricsExplicit: Bool = false, frames: Int? = nil,
-                resizeToReference: Bool = false, threads: Int = 1) {
+                resizeToReference: Bool = false, threads: Int = Cores.available) {
         self.metrics = metrics
         self.metricsExplicit = metricsExplicit
         self.frames = frames

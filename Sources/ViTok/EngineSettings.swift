@@ -15,7 +15,7 @@ public struct EngineSettings: Sendable, Equatable {
     public var threads: Int
 
     /// Every core this process may use: the default thread count of every command.
-    public static var allCores: Int { ProcessInfo.processInfo.activeProcessorCount }
+    public static var allCores: Int { Cores.available }
 
     public init(model: String? = nil, modelOriginName: String = "the given path",
                 precision: EnginePrecision = .default, threads: Int? = nil) {

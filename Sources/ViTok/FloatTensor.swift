@@ -1,4 +1,5 @@
 import Foundation
+import Installation
 import SafeTensors
 #if canImport(Glibc)
 import Glibc
@@ -43,7 +44,7 @@ final class FloatTensor: @unchecked Sendable {
         shape = [matrix.rows, matrix.columns]
         count = matrix.count
         let storage = try FloatStorage(count: count)
-        Int8Rows.expand([(matrix, storage.pointer)], threads: ProcessInfo.processInfo.activeProcessorCount)
+        Int8Rows.expand([(matrix, storage.pointer)], threads: Cores.available)
         owned = storage
         pointer = UnsafePointer(storage.pointer)
         mapping = nil
@@ -51,7 +52,7 @@ final class FloatTensor: @unchecked Sendable {
 
     /// Splits `count` items over the CPUs when there are at least 2^16 per CPU.
     private static func inChunks(_ count: Int, _ body: @Sendable (Range<Int>) -> Void) {
-        let workers = min(ProcessInfo.processInfo.activeProcessorCount, count >> 16)
+        let workers = min(Cores.available, count >> 16)
         parallelRanges(count, threads: max(1, workers), body)
     }
 }

@@ -26,7 +26,7 @@ public final class ViTokModel: @unchecked Sendable {
     private let encoder: Encoder
     private let decoder: Decoder
     private let lock = NSLock()
-    private var threadCount = ProcessInfo.processInfo.activeProcessorCount
+    private var threadCount = Cores.available
     /// Workspaces of finished calls, kept for the next call of the same shape: fresh memory
     /// costs page faults (~40 MB per decoded clip), measurable against a 1-2 s forward pass.
     private var spareWorkspaces: [Workspace] = []
