@@ -26,9 +26,8 @@ final class EquivalenceTests: XCTestCase {
     }
 
     func testOneThreadEqualsTwo() throws {
-        let model = try ViTokModel.load(Fixtures.int8Model, precision: .float32)
+        let model = try EngineSettings(model: Fixtures.int8Model.path, precision: .float32, threads: 1).loadModel()
         let clips = syntheticClips(model.config, count: 2, seed: 5)
-        model.threads = 1
         let latents1 = model.encode(clips, count: 2)
         let pixels1 = model.decode(latents1, count: 2)
         model.threads = 2
