@@ -6,12 +6,12 @@ Reference frames follow training/evaluate.py: every split=val clip of ../shared/
 groups; --groups N keeps N evenly spaced groups. The groups are concatenated into one lossless
 reference (FFV1, 8-bit RGB, in Matroska), which VideoReader decodes exactly to the numpy
 frames (checked below). Every setting then runs the built vtkc once:
-  tokenizer: vtkc compress -> vtkc expand --crf 0 -> vtkc score --metrics psnr,ssim
-             (bytes from vtkc info --json: latent payload and whole file)
+  tokenizer: vtkc compress -> vtkc score REF clip.vtk --metrics psnr,ssim (the .vtk itself:
+             its latents decoded in memory, no video codec in between, the tokenizer's
+             loss alone; bytes from vtkc info --json: latent payload and whole file)
   x264:      vtkc reencode --crf N -> vtkc score (bytes: the MP4 file)
-`vtkc expand` writes H.264 4:2:0, so even at --crf 0 the decoded tokenizer output passes
-through an RGB -> YUV 4:2:0 -> RGB conversion; the row "reference via reencode --crf 0"
-scores that conversion alone on the reference, the ceiling any .vtk row can reach.
+(Before 2026-12-07 the .vtk rows went through `vtkc expand --crf 0`, whose H.264 4:2:0
+output added its own loss; docs/RD_REPORT.md of that date and earlier measured that way.)
 
     python scripts/rd_report.py [--groups 16] [--vtkc .build/release/vtkc] [--out docs/RD_REPORT.md]
 """
@@ -120,21 +120,16 @@ def main(argv=None) -> int:
         same = score(a.vtkc, ref, check)
         if same["psnr_pooled"] != "inf":
             raise SystemExit(f"VideoReader does not decode the lossless references identically: {same}")
-        out = os.path.join(tmp, "ceiling.mp4")
-        vtkc(a.vtkc, "reencode", ref, "-o", out, "--crf", "0", "--preset", a.preset, "-q")
-        rows.append({"setting": "reference via reencode --crf 0", "kind": "ceiling",
-                     "bytes": 0, **score(a.vtkc, ref, out)})
         encodings = [("float16", ["--latent-encoding", "float16"])] + [
             (f"--bits {b}", ["--bits", b]) for b in a.bits.split(",")]
         for name, flags in encodings:
-            vtk, mp4 = os.path.join(tmp, "t.vtk"), os.path.join(tmp, "t.mp4")
+            vtk = os.path.join(tmp, "t.vtk")
             vtkc(a.vtkc, "compress", ref, "-o", vtk, "-y", "-q", *flags)
             info = vtkc(a.vtkc, "info", vtk, "--json")
-            vtkc(a.vtkc, "expand", vtk, "-o", mp4, "-y", "-q", "--crf", "0", "--preset", "ultrafast")
             rows.append({"setting": f".vtk {name}", "kind": "vtk", "bytes": info["bytes"]["file"],
                          "encoding": info["latent_encoding"],
                          "latent_bytes": info["bytes"]["latents"], "bpp": info["bits_per_pixel"],
-                         "latent_bpp": info["latent_bits_per_pixel"], **score(a.vtkc, ref, mp4)})
+                         "latent_bpp": info["latent_bits_per_pixel"], **score(a.vtkc, ref, vtk)})
             print(f"{rows[-1]['setting']}: {rows[-1]['bpp']:.4f} bpp, {rows[-1]['psnr_pooled']:.3f} dB", file=sys.stderr)
         for crf in a.crfs.split(","):
             mp4 = os.path.join(tmp, f"x264-{crf}.mp4")
@@ -164,8 +159,8 @@ def main(argv=None) -> int:
         "split=val clips of ../shared/data, short-side Lanczos resize to 128 and centre crop "
         "(training/evaluate.py's protocol), concatenated into one FFV1 RGB reference that decodes "
         "exactly (max error 0). Default model (models/vitok-sb4x8). bpp = bits over width x height x "
-        f"frames ({pixels} pixels). .vtk rows: compress, then expand --crf 0 (H.264 4:2:0), then "
-        "score; the ceiling row is the reference itself through that 4:2:0 step. PSNR pooled is "
+        f"frames ({pixels} pixels). .vtk rows: compress, then score the .vtk itself (latents "
+        "decoded in memory: the tokenizer's loss alone, no video codec). PSNR pooled is "
         "from the MSE over all frames; PSNR mean averages per-frame PSNR.",
         "",
         f"vtkc {subprocess.run([a.vtkc, '--version'], capture_output=True, text=True).stdout.strip()}; "
