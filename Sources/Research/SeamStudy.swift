@@ -61,6 +61,27 @@ public struct SeamStudy {
         self.maxFrames = maxFrames
     }
 
+    /// Every tiling of `specs` (for the model's tiles) on every reference, pooled per tiling,
+    /// in order; the .vtk files go to a temporary folder removed afterwards. `progress` gets
+    /// each single measurement as it ends.
+    public func compare(_ references: [URL], specs: [TilingSpec],
+                        progress: (URL, Result) -> Void = { _, _ in }) throws -> [Result] {
+        let geometry = ClipGeometry(model.config)
+        let tilings = try specs.map { try $0.options(tileSize: min(geometry.tileWidth, geometry.tileHeight)) }
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("vtkc-seams-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        return try tilings.map { tiling in
+            var pooled: Result?
+            for reference in references {
+                let r = try measure(reference, tiling: tiling, scratch: scratch)
+                progress(reference, r)
+                if pooled == nil { pooled = r } else { pooled!.add(r) }
+            }
+            return pooled!
+        }
+    }
+
     /// Compresses and expands `reference` with `tiling`, using `scratch` for the .vtk file.
     public func measure(_ reference: URL, tiling: TilingOptions, scratch: URL) throws -> Result {
         let start = Date()
@@ -77,8 +98,7 @@ public struct SeamStudy {
                               tubelet: model.config.tubelet[2])
         _ = try Expander(model: model, identity: identity).expand(source, path: vtk.path, into: meter)
         // The --tilings spelling, so that a table row can be fed back as an option value.
-        let name = tiling.mode.overlaps
-            ? "\(tiling.mode.rawValue):\(tiling.overlap):\(tiling.ramp.rawValue)" : tiling.mode.rawValue
+        let name = TilingSpec(tiling).text
         return Result(tiling: name, tilesPerGroup: summary.tilesPerGroup, frames: summary.frames,
                       bytes: sink.fileBytes, borderError: meter.borderError,
                       borderSamples: meter.borderSamples, restError: meter.restError,

@@ -50,47 +50,19 @@ struct Seams: ParsableCommand {
         guard !references.isEmpty else { throw ValidationError("give at least one reference video") }
         if let frames, frames < 1 { throw ValidationError("--frames must be at least 1") }
         guard band >= 1 else { throw ValidationError("--band must be at least 1") }
-        _ = try candidates(tileSize: 128)
-    }
-
-    /// Parses the candidates for tiles `tileSize` wide.
-    func candidates(tileSize: Int) throws -> [TilingOptions] {
-        try tilings.map { spec in
-            let parts = spec.split(separator: ":").map(String.init)
-            guard (1...3).contains(parts.count), let mode = TilingMode(rawValue: parts[0]) else {
-                throw ValidationError("bad tiling '\(spec)': use MODE[:OVERLAP[:BLEND]], MODE one of "
-                                      + TilingMode.allCases.map(\.rawValue).joined(separator: ", "))
-            }
-            let base = TilingOptions.default(tileSize: tileSize)
-            let overlap = parts.count > 1 ? Int(parts[1]) : TilingOptions.defaultOverlap(tileSize: tileSize)
-            let ramp = parts.count > 2 ? BlendRamp(rawValue: parts[2]) : base.ramp
-            guard let overlap, let ramp, overlap >= 0, overlap <= tileSize / 2 else {
-                throw ValidationError("bad tiling '\(spec)': overlap 0...\(tileSize / 2), blend linear or cosine")
-            }
-            return TilingOptions(mode: mode, overlap: overlap, ramp: ramp)
+        do { _ = try tilings.map(TilingSpec.init(parsing:)) } catch {
+            throw ValidationError(error.localizedDescription)
         }
     }
 
     func run() throws {
         let model = try modelOptions.load()
-        let geometry = ClipGeometry(model.config)
-        let options = try candidates(tileSize: min(geometry.tileWidth, geometry.tileHeight))
         var study = SeamStudy(model: model, identity: try ModelIdentity(model),
                               encoding: encodingArguments.encoding, maxFrames: frames)
         study.band = band
-        let scratch = FileManager.default.temporaryDirectory
-            .appendingPathComponent("vtkc-seams-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        var results: [SeamStudy.Result] = []
-        for tiling in options {
-            var pooled: SeamStudy.Result?
-            for ref in references {
-                let r = try study.measure(URL(fileURLWithPath: ref), tiling: tiling, scratch: scratch)
-                if pooled == nil { pooled = r } else { pooled!.add(r) }
-                printError("seams: \(r.tiling) on \(ref): " + Self.format(r))
-            }
-            results.append(pooled!)
+        let results = try study.compare(references.map { URL(fileURLWithPath: $0) },
+                                        specs: try tilings.map(TilingSpec.init(parsing:))) { ref, r in
+            printError("seams: \(r.tiling) on \(ref.relativePath): " + Self.format(r))
         }
         if json {
             try printJSON(results.map(Row.init))

@@ -111,7 +111,11 @@ final class SeamsCLITests: XCTestCase {
             XCTAssertNotNil(row["psnr_rest"] as? Double)
         }
         XCTAssertEqual(CodecCLI.entries(dir), ["ref.mp4"])
-        let bad = try CodecCLI.run(["seams", "ref.mp4", "--tilings", "overlap:99"], in: dir)
+        let bad = try CodecCLI.run(["seams", "ref.mp4", "--tilings", "overlap:x"], in: dir)
         XCTAssertEqual(bad.status, 64, bad.stderr)
+        // the overlap's range comes from the model's tiles (32 px for the tiny model), not a constant
+        let wide = try CodecCLI.run(["seams", "ref.mp4", "--model", CodecCLI.tinyModel.path, "--tilings", "overlap:17"], in: dir)
+        XCTAssertEqual(wide.status, 1, wide.stderr)
+        XCTAssertTrue(wide.stderr.contains("outside 0...16 for 32-pixel tiles"), wide.stderr)
     }
 }
