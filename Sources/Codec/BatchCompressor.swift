@@ -86,6 +86,36 @@ public final class BatchCompressor {
         return items
     }
 
+    /// The whole batch: plans `entries` under `outputDirectory` (made when missing), compresses
+    /// each, writes one JSON line per input to the file `report` names (an `OutputTarget`,
+    /// replaced when it exists, committed at the end; keys sorted) and returns the results in
+    /// order, calling `done` after each input.
+    public func run(_ entries: [CatalogEntry], outputDirectory: String, shard: ShardPlan? = nil,
+                    report: String? = nil, done: (BatchResult) -> Void = { _ in }) throws -> [BatchResult] {
+        let items = try Self.plan(entries, outputDirectory: outputDirectory, shard: shard)
+        try Self.makeDirectory(outputDirectory, for: "use it as the output directory")
+        let report = try report.map { try OutputTarget(path: $0, overwrite: true) }
+        var lines: [UInt8] = []
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let results = run(items) { result in
+            lines += (try? encoder.encode(result)).map { Array($0) + [0x0A] } ?? []
+            done(result)
+        }
+        if let report {
+            try Data(lines).write(to: URL(fileURLWithPath: report.stagingPath))
+            try report.commit()
+        }
+        return results
+    }
+
+    /// Makes `path` and its parents, the one place batch output folders are made.
+    static func makeDirectory(_ path: String, for operation: String) throws {
+        do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
+            throw OutputError.io(path: path, operation: operation, reason: error.localizedDescription)
+        }
+    }
+
     /// Runs every item in order, calling `done` after each; returns the results in order.
     public func run(_ items: [BatchItem], done: (BatchResult) -> Void = { _ in }) -> [BatchResult] {
         items.map { item in
@@ -123,11 +153,8 @@ public final class BatchCompressor {
         guard !OutputTarget.sameFile(item.input, item.output) else {
             throw CodecError.invalidOption("\(item.output) is the input itself; choose another output directory")
         }
-        let directory = URL(fileURLWithPath: item.output).deletingLastPathComponent()
-        do { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) } catch {
-            throw OutputError.io(path: directory.path, operation: "create the directory",
-                                 reason: error.localizedDescription)
-        }
+        try Self.makeDirectory(URL(fileURLWithPath: item.output).deletingLastPathComponent().path,
+                               for: "create the directory")
         OutputTarget.removeStaleStaging(beside: item.output)
         let target = try OutputTarget(path: item.output, overwrite: true)
         return try compressor.compress(.file(URL(fileURLWithPath: item.input)), to: target)
