@@ -27,36 +27,9 @@ public enum I3DPreprocess {
         return clip
     }
 
-    /// Bilinear resize of an RGB24 image to `toWidth x toHeight`, values kept in 0...255.
-    /// Source coordinate of output pixel x: (x + 0.5) * width / toWidth - 0.5, clamped at 0;
-    /// neighbours beyond the last pixel repeat it (PyTorch's align_corners=False rule).
+    /// Bilinear resize of an RGB24 image to `toWidth x toHeight`, values kept in 0...255
+    /// (`FrameResize.bilinearValues`, the metrics' one resampler).
     public static func resize(_ pixels: [UInt8], width: Int, height: Int, toWidth: Int, toHeight: Int) -> [Float] {
-        precondition(width > 0 && height > 0 && pixels.count == width * height * 3, "bad RGB24 image size")
-        let xs = taps(from: width, to: toWidth), ys = taps(from: height, to: toHeight)
-        var out = [Float](repeating: 0, count: toWidth * toHeight * 3)
-        for (oy, ty) in ys.enumerated() {
-            for (ox, tx) in xs.enumerated() {
-                for c in 0..<3 {
-                    let p00 = Float(pixels[(ty.lo * width + tx.lo) * 3 + c])
-                    let p01 = Float(pixels[(ty.lo * width + tx.hi) * 3 + c])
-                    let p10 = Float(pixels[(ty.hi * width + tx.lo) * 3 + c])
-                    let p11 = Float(pixels[(ty.hi * width + tx.hi) * 3 + c])
-                    let top = (1 - tx.frac) * p00 + tx.frac * p01
-                    let bottom = (1 - tx.frac) * p10 + tx.frac * p11
-                    out[(oy * toWidth + ox) * 3 + c] = (1 - ty.frac) * top + ty.frac * bottom
-                }
-            }
-        }
-        return out
-    }
-
-    /// For each output index: the two source indices and the weight of the second.
-    private static func taps(from n: Int, to m: Int) -> [(lo: Int, hi: Int, frac: Float)] {
-        let scale = Float(n) / Float(m)
-        return (0..<m).map { i in
-            let src = max(0, (Float(i) + 0.5) * scale - 0.5)
-            let lo = min(Int(src), n - 1)
-            return (lo, min(lo + 1, n - 1), src - Float(lo))
-        }
+        FrameResize.bilinearValues(pixels, width: width, height: height, toWidth: toWidth, toHeight: toHeight)
     }
 }
