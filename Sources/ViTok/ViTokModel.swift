@@ -73,28 +73,23 @@ public final class ViTokModel: @unchecked Sendable {
 
     /// Latent means (`count x L x c`) of `count` channel-last clips (`count x T x H x W x 3`).
     public func encode(_ clips: [Float], count: Int) -> [Float] {
-        precondition(count >= 0 && clips.count == count * config.clipValues,
-                     "encode: expected \(count) x \(config.clipValues) values, got \(clips.count)")
-        return run(count: count, inputSize: config.clipValues, outputSize: config.latentValues,
-                   input: clips, tower: encoder.tower) { input, clips, output, ws, threads in
-            self.encoder.encode(input, clips: clips, into: output, ws: ws, threads: threads)
-        }
+        run("encode", count: count, inputSize: config.clipValues, outputSize: config.latentValues,
+            input: clips, tower: encoder.tower, step: encoder.encode)
     }
 
     /// Channel-last clips in [-1, 1] (`count x T x H x W x 3`) of `count` latent grids.
     public func decode(_ latents: [Float], count: Int) -> [Float] {
-        precondition(count >= 0 && latents.count == count * config.latentValues,
-                     "decode: expected \(count) x \(config.latentValues) values, got \(latents.count)")
-        return run(count: count, inputSize: config.latentValues, outputSize: config.clipValues,
-                   input: latents, tower: decoder.tower) { input, clips, output, ws, threads in
-            self.decoder.decode(input, clips: clips, into: output, ws: ws, threads: threads)
-        }
+        run("decode", count: count, inputSize: config.latentValues, outputSize: config.clipValues,
+            input: latents, tower: decoder.tower, step: decoder.decode)
     }
 
-    /// Splits `count` items into steps of at most `rowsPerStep` tokens and runs `step` on each.
-    private func run(count: Int, inputSize: Int, outputSize: Int, input: [Float], tower: Tower,
+    /// Splits `count` items into steps of at most `rowsPerStep` tokens and runs `step` on each;
+    /// `input` must hold exactly `count` items (a programmer error otherwise, named by `call`).
+    private func run(_ call: String, count: Int, inputSize: Int, outputSize: Int, input: [Float], tower: Tower,
                      step: (UnsafePointer<Float>, Int, UnsafeMutablePointer<Float>, Workspace, Int)
                         -> Void) -> [Float] {
+        precondition(count >= 0 && input.count == count * inputSize,
+                     "\(call): expected \(count) x \(inputSize) values, got \(input.count)")
         guard count > 0 else { return [] }
         let threads = self.threads
         // OpenBLAS runs single-threaded inside the engine's own workers (see the shim): its
