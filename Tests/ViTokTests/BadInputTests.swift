@@ -3,10 +3,7 @@ import XCTest
 
 /// Malformed weight files: each must throw a clear `ViTokError`, never crash.
 final class BadInputTests: XCTestCase {
-    private let tiny = ViTokConfig(encoderWidth: 64, encoderDepth: 1, encoderHeads: 1,
-                                   encoderMlpHidden: 16, decoderWidth: 64, decoderDepth: 1,
-                                   decoderHeads: 1, decoderMlpHidden: 16, latentChannels: 4,
-                                   tubelet: [2, 4, 4], clip: [4, 8, 8])
+    private let tiny = Fixtures.smallConfig
 
     private var metadata: [String: String] { ["vitok_config": tiny.jsonString()] }
 

@@ -6,10 +6,7 @@ import XCTest
 /// `SafeTensorsFile(bytes:name:)` (what the fuzzer parses) reads the same tensors as the file
 /// on disk and fails with the same errors, naming the name given.
 final class SafeTensorsMemoryTests: XCTestCase {
-    private let config = ViTokConfig(encoderWidth: 64, encoderDepth: 1, encoderHeads: 1,
-                                     encoderMlpHidden: 16, decoderWidth: 64, decoderDepth: 1,
-                                     decoderHeads: 1, decoderMlpHidden: 16, latentChannels: 4,
-                                     tubelet: [2, 4, 4], clip: [4, 8, 8])
+    private let config = Fixtures.smallConfig
 
     func testMemoryCopyReadsTheSameTensorsAsTheFile() throws {
         let bytes = try safetensorsBytes(randomModelTensors(config, seed: 3), metadata: ["k": "v"])

@@ -8,6 +8,11 @@ enum Fixtures {
     static let int8Model = golden.appendingPathComponent("tiny-int8")
     static let io = golden.appendingPathComponent("io.safetensors")
     static let int8IO = golden.appendingPathComponent("io-int8.safetensors")
+    /// The smallest valid config (width 64, one head, one block per tower) for malformed-file tests.
+    static let smallConfig = ViTokConfig(encoderWidth: 64, encoderDepth: 1, encoderHeads: 1,
+                                         encoderMlpHidden: 16, decoderWidth: 64, decoderDepth: 1,
+                                         decoderHeads: 1, decoderMlpHidden: 16, latentChannels: 4,
+                                         tubelet: [2, 4, 4], clip: [4, 8, 8])
 }
 
 /// A fresh temporary directory, removed at the end of the test.
