@@ -37,3 +37,18 @@ func expectClose(_ actual: Double, _ expected: Double, tolerance: Double, _ what
             "\(what): got \(actual), expected \(expected) (tolerance \(tolerance))",
             sourceLocation: sourceLocation)
 }
+
+/// Checks `metric` on every case of `<kind>.json` (at least `minimum` of them) against the
+/// case's Python reference value, to 1e-4.
+func expectFixturesMatch(_ kind: String, atLeast minimum: Int, reference: (FixtureCase) -> Double?,
+                         sourceLocation: SourceLocation = #_sourceLocation,
+                         _ metric: (FixtureCase, [UInt8], [UInt8]) throws -> Double) throws {
+    let cases = try Fixtures.cases(kind)
+    #expect(cases.count >= minimum, sourceLocation: sourceLocation)
+    for c in cases {
+        let (a, b) = try c.frames(kind: kind)
+        let expected = try #require(reference(c), sourceLocation: sourceLocation)
+        expectClose(try metric(c, a, b), expected, tolerance: 1e-4, "\(kind) \(c.name)",
+                    sourceLocation: sourceLocation)
+    }
+}

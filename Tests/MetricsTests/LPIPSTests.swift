@@ -18,12 +18,8 @@ import Testing
 
     @Test func matchesPythonReferenceOnFixtures() throws {
         guard let net = try Self.network() else { return }
-        let cases = try Fixtures.cases("lpips")
-        #expect(cases.count >= 6)
-        for c in cases {
-            let (a, b) = try c.frames(kind: "lpips")
-            let value = try net.distance(width: c.width, height: c.height, reference: a, distorted: b)
-            expectClose(value, try #require(c.lpips), tolerance: 1e-4, "LPIPS \(c.name)")
+        try expectFixturesMatch("lpips", atLeast: 6, reference: \.lpips) { c, a, b in
+            try net.distance(width: c.width, height: c.height, reference: a, distorted: b)
         }
     }
 

@@ -5,12 +5,8 @@ import Testing
 /// Reference values: scikit-image, from `.venv/bin/python scripts/make_fixtures.py metrics`.
 @Suite struct SSIMTests {
     @Test func matchesScikitImageOnFixtures() throws {
-        let cases = try Fixtures.cases("ssim")
-        #expect(cases.count >= 10)
-        for c in cases {
-            let (a, b) = try c.frames(kind: "ssim")
-            let value = try SSIM.compute(width: c.width, height: c.height, reference: a, distorted: b)
-            expectClose(value, try #require(c.ssim), tolerance: 1e-4, "SSIM \(c.name)")
+        try expectFixturesMatch("ssim", atLeast: 10, reference: \.ssim) { c, a, b in
+            try SSIM.compute(width: c.width, height: c.height, reference: a, distorted: b)
         }
     }
 
