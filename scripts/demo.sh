@@ -12,5 +12,5 @@ name=$(basename "${IN%.*}")
 "$VTKC" compress "$IN" -o "$OUT/$name.vtk" -y
 "$VTKC" info "$OUT/$name.vtk"
 "$VTKC" expand "$OUT/$name.vtk" -o "$OUT/$name.expanded.mp4" -y
-"$VTKC" score "$IN" "$OUT/$name.expanded.mp4" --plot "$OUT/$name.score.svg"
+"$VTKC" score "$IN" "$OUT/$name.expanded.mp4" --plot "$OUT/$name.score.svg" -y
 echo "outputs in $OUT/"

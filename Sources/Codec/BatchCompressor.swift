@@ -102,10 +102,7 @@ public final class BatchCompressor {
             lines += (try? encoder.encode(result)).map { Array($0) + [0x0A] } ?? []
             done(result)
         }
-        if let report {
-            try Data(lines).write(to: URL(fileURLWithPath: report.stagingPath))
-            try report.commit()
-        }
+        try report?.commit(Data(lines))
         return results
     }
 

@@ -101,6 +101,16 @@ public final class OutputTarget {
         }
     }
 
+    /// Stages `bytes` and commits them: the one way to write an output held whole in memory
+    /// (reports, tables, plots).
+    public func commit(_ bytes: Data) throws {
+        do { try bytes.write(to: URL(fileURLWithPath: stagingPath)) } catch {
+            discard()
+            throw OutputError.io(path: path, operation: "write", reason: error.localizedDescription)
+        }
+        try commit()
+    }
+
     /// Removes the staging file (nothing happens at the destination). Safe to call twice.
     public func discard() {
         guard open else { return }

@@ -69,6 +69,11 @@ struct Score: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Draw PSNR and SSIM per frame into an SVG image at FILE.", valueName: "FILE.svg"))
     var plot: String?
 
+    @Flag(name: .customShort("y"), help: ArgumentHelp(
+        "Overwrite the --csv and --plot files if they exist (otherwise refuse, like ffmpeg).",
+        discussion: "Devices and FIFOs are written in place and never replaced; -y is not needed for them."))
+    var overwrite = false
+
     @Flag(name: .long, help: "Also print one table row per frame.")
     var perFrame = false
 
@@ -108,6 +113,9 @@ struct Score: ParsableCommand {
     }
 
     func run() throws {
+        // The report files are checked before any work, as every output is.
+        let csvTarget = try csv.map { try OutputTarget(path: $0, overwrite: overwrite) }
+        let plotTarget = try plot.map { try OutputTarget(path: $0, overwrite: overwrite) }
         let pairs = try ScoreInputs.pairs(reference: URL(fileURLWithPath: reference),
                                           distorted: URL(fileURLWithPath: distorted))
         let options = ScoreOptions(metrics: metrics ?? Metric.allCases, metricsExplicit: metrics != nil,
@@ -122,22 +130,11 @@ struct Score: ParsableCommand {
             bar.update(done: p.frame, total: p.frames)
         }
         bar.finish()
-        if let csv { try write(ScoreCSV.render(report), to: csv) }
-        if let plot { try write(ScorePlot.render(report), to: plot) }
+        try csvTarget?.commit(Data(ScoreCSV.render(report).utf8))
+        try plotTarget?.commit(Data(ScorePlot.render(report).utf8))
         print(json ? try ScoreJSON.render(report) : ScoreTable.render(report, perFrame: perFrame), terminator: "")
         if !quiet {
             for note in report.notes { printError("note: " + note) }
         }
-    }
-}
-
-extension Score {
-    /// Writes a report file through an output target (replacing an earlier report).
-    func write(_ text: String, to path: String) throws {
-        let target = try OutputTarget(path: path, overwrite: true)
-        do { try Data(text.utf8).write(to: URL(fileURLWithPath: target.stagingPath)) } catch {
-            throw OutputError.io(path: path, operation: "write", reason: error.localizedDescription)
-        }
-        try target.commit()
     }
 }

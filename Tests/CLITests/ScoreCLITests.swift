@@ -71,9 +71,10 @@ enum ScoreCLI {
         let dir = try ScoreCLI.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
         let csv = dir.appendingPathComponent("frames.csv"), svg = dir.appendingPathComponent("plot.svg")
-        let result = try ScoreCLI.run(["score", dir.appendingPathComponent("a.mp4").path,
-                                       dir.appendingPathComponent("b.mp4").path, "--metrics", "psnr,ssim",
-                                       "--csv", csv.path, "--plot", svg.path])
+        let arguments = ["score", dir.appendingPathComponent("a.mp4").path,
+                         dir.appendingPathComponent("b.mp4").path, "--metrics", "psnr,ssim",
+                         "--csv", csv.path, "--plot", svg.path]
+        let result = try ScoreCLI.run(arguments)
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.count == 2 && lines[0].hasPrefix("video") && lines[1].hasPrefix("b.mp4"))
@@ -82,6 +83,15 @@ enum ScoreCLI {
         #expect(rows.count == 9 && rows[0] == "video,frame,mse,psnr,ssim,lpips")
         let plot = try String(contentsOf: svg, encoding: .utf8)
         #expect(plot.hasPrefix("<svg") && plot.contains("<polyline") && plot.contains("SSIM"))
+
+        // An existing report file is refused without -y (before any work) and replaced with it.
+        try Data("keep".utf8).write(to: csv)
+        let refused = try ScoreCLI.run(Array(arguments.dropLast(2)))
+        #expect(refused.status == 1 && refused.stderr.contains("already exists"), "stderr: \(refused.stderr)")
+        #expect(try String(contentsOf: csv, encoding: .utf8) == "keep")
+        let replaced = try ScoreCLI.run(arguments + ["-y"])
+        #expect(replaced.status == 0, "stderr: \(replaced.stderr)")
+        #expect(try String(contentsOf: csv, encoding: .utf8).hasPrefix("video,frame"))
     }
 
     @Test func badInputsExitNonZeroWithOneLineErrors() throws {
