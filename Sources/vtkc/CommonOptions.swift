@@ -62,6 +62,14 @@ struct ModelOptions: ParsableArguments {
     func load() throws -> ViTokModel { try settings.loadModel() }
 }
 
+/// `-y`, the one overwrite flag of every command that writes files.
+struct OverwriteOption: ParsableArguments {
+    @Flag(name: .customShort("y"), help: ArgumentHelp(
+        "Overwrite outputs that are existing regular files (otherwise refuse, like ffmpeg).",
+        discussion: "Devices and FIFOs are written in place and never replaced; -y is not needed for them."))
+    var overwrite = false
+}
+
 /// `-o`, `-y`, `--json` and `--quiet`, shared by the commands that write a file.
 struct OutputOptions: ParsableArguments {
     @Option(name: .shortAndLong, help: ArgumentHelp(
@@ -69,10 +77,8 @@ struct OutputOptions: ParsableArguments {
             + "standard output.", valueName: "file"))
     var output: String
 
-    @Flag(name: .customShort("y"), help: ArgumentHelp(
-        "Overwrite the output if it is an existing regular file (otherwise refuse, like ffmpeg).",
-        discussion: "Devices and FIFOs are written in place and never replaced; -y is not needed for them."))
-    var overwrite = false
+    @OptionGroup var replace: OverwriteOption
+    var overwrite: Bool { replace.overwrite }
 
     @Flag(name: .long, help: "Print a machine-readable JSON summary on stdout.")
     var json = false

@@ -21,6 +21,9 @@ struct Latents: ParsableCommand {
             the relative .vtk path). KEY is the relative path without .vtk, every character \
             outside A-Z a-z 0-9 _ / - replaced by _. The relative path of a file found under a \
             directory argument is its path below it; of a file argument, its file name.
+
+            -y also replaces an existing .npy sidecar and, for webdataset, the \
+            latents-NNNNNN.tar shards already in the directory.
             """)
 
     @Argument(help: ArgumentHelp("A .vtk file (with --format webdataset: .vtk files and directories).",
@@ -43,10 +46,9 @@ struct Latents: ParsableCommand {
             + "KiB/MiB/GiB/TiB of 1024 (default: 1GB).", valueName: "size"))
     var shardSize: String?
 
-    @Flag(name: .customShort("y"), help: ArgumentHelp(
-        "Overwrite the output (and sidecar) if it is an existing regular file.",
-        discussion: "webdataset: replace the latents-NNNNNN.tar shards already in the directory."))
-    var overwrite = false
+    /// -y: also the sidecar, and for webdataset the latents-NNNNNN.tar shards already there.
+    @OptionGroup var replace: OverwriteOption
+    var overwrite: Bool { replace.overwrite }
 
     @Flag(name: .shortAndLong, help: "No summary on stderr.")
     var quiet = false

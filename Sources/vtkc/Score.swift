@@ -69,10 +69,9 @@ struct Score: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Draw PSNR and SSIM per frame into an SVG image at FILE.", valueName: "FILE.svg"))
     var plot: String?
 
-    @Flag(name: .customShort("y"), help: ArgumentHelp(
-        "Overwrite the --csv and --plot files if they exist (otherwise refuse, like ffmpeg).",
-        discussion: "Devices and FIFOs are written in place and never replaced; -y is not needed for them."))
-    var overwrite = false
+    /// -y for the --csv and --plot files.
+    @OptionGroup var replace: OverwriteOption
+    var overwrite: Bool { replace.overwrite }
 
     @Flag(name: .long, help: "Also print one table row per frame.")
     var perFrame = false
