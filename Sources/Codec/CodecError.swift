@@ -8,8 +8,10 @@ public enum CodecError: LocalizedError, Equatable, Sendable {
     case noFrames(path: String)
     /// A frame's size differs from the stream's.
     case frameSizeChanged(path: String, frame: Int, expected: String, got: String)
-    /// The .vtk file was made with a different model or a model the codec cannot run.
+    /// The .vtk file was made with other weights of the same shape (decodable when forced).
     case modelMismatch(String)
+    /// The .vtk file was made for another clip or latent geometry (never decodable).
+    case geometryMismatch(String)
     /// The .vtk file's contents disagree with themselves (e.g. fewer records than frames).
     case inconsistentFile(path: String, detail: String)
     /// A batch's inputs (files, directories, a list) hold no file with a video extension.
@@ -25,7 +27,7 @@ public enum CodecError: LocalizedError, Equatable, Sendable {
         case .frameSizeChanged(let path, let frame, let expected, let got):
             return "\(path): frame \(frame) is \(got) but the stream is \(expected); "
                 + "re-encode the input at one frame size"
-        case .modelMismatch(let detail):
+        case .modelMismatch(let detail), .geometryMismatch(let detail):
             return detail
         case .inconsistentFile(let path, let detail):
             return "\(path): \(detail)"

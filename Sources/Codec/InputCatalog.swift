@@ -56,7 +56,7 @@ public enum InputCatalog {
     static func listEntries(_ listFile: String) throws -> [CatalogEntry] {
         guard let data = FileManager.default.contents(atPath: listFile),
               let text = String(data: data, encoding: .utf8) else {
-            throw CodecError.invalidOption("--list \(listFile): cannot read it as a UTF-8 text file")
+            throw CodecError.invalidOption("list file \(listFile): cannot read it as a UTF-8 text file")
         }
         // "\r\n" is one Character in Swift: split on both line ends.
         return text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).compactMap { raw in

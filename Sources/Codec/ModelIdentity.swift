@@ -27,18 +27,16 @@ public struct ModelIdentity: Sendable, Equatable {
         let actual = [geometry.frames, geometry.tileHeight, geometry.tileWidth, geometry.tokens,
                       geometry.channels]
         guard expected == actual else {
-            throw CodecError.modelMismatch(
+            throw CodecError.geometryMismatch(
                 "\(path): made with model \(header.modelName) for clips \(expected[0])x\(expected[1])x"
                 + "\(expected[2]) with \(expected[3])x\(expected[4]) latents, but the loaded model "
-                + "\(name) uses \(actual[0])x\(actual[1])x\(actual[2]) with \(actual[3])x\(actual[4]); "
-                + "pass --model with the weights the file was made with")
+                + "\(name) uses \(actual[0])x\(actual[1])x\(actual[2]) with \(actual[3])x\(actual[4])")
         }
         guard !force else { return }
         do {
             try header.checkModel(sha256: sha256, name: name, file: path)
         } catch {
-            throw CodecError.modelMismatch(
-                (error.localizedDescription) + " (or --force-model to decode anyway)")
+            throw CodecError.modelMismatch(error.localizedDescription)
         }
     }
 }

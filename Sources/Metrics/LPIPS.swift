@@ -150,7 +150,7 @@ public enum LPIPSError: LocalizedError, Equatable {
         switch self {
         case let .frameTooSmall(w, h, minimum):
             return "LPIPS (AlexNet) needs frames of at least \(minimum)x\(minimum) pixels, got "
-                + "\(w)x\(h); leave lpips out with --metrics"
+                + "\(w)x\(h)"
         }
     }
 }

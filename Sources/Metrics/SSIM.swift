@@ -157,7 +157,7 @@ public enum SSIMError: LocalizedError, Equatable {
         switch self {
         case let .frameTooSmall(w, h, minimum):
             return "SSIM needs frames of at least \(minimum)x\(minimum) pixels (the Gaussian "
-                + "window), got \(w)x\(h); leave ssim out with --metrics"
+                + "window), got \(w)x\(h)"
         }
     }
 }

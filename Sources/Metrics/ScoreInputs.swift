@@ -98,17 +98,14 @@ public enum ScoreError: LocalizedError, Equatable {
         case let .noFrames(path):
             return "\(path) has no video frames to score"
         case let .sizeMismatch(ref, refSize, dist, distSize):
-            return "frame sizes differ: \(ref) is \(refSize), \(dist) is \(distSize); "
-                + "pass --resize-to-ref to resize the distorted frames to the reference size"
+            return "frame sizes differ: \(ref) is \(refSize), \(dist) is \(distSize)"
         case let .frameCountMismatch(ref, refFrames, dist, distFrames):
-            return "frame counts differ: \(ref) has \(refFrames) frames, \(dist) has \(distFrames); "
-                + "pass --frames N to compare only the first N frames"
+            return "frame counts differ: \(ref) has \(refFrames) frames, \(dist) has \(distFrames)"
         case let .tooFewFrames(path, frames, requested):
-            return "\(path) has only \(frames) frames, fewer than --frames \(requested)"
+            return "\(path) has only \(frames) frames, fewer than the \(requested) to compare"
         case let .fvdNeedsClips(clips):
             return "rFVD needs at least \(FVDResult.minimumClips) complete 16-frame clips per side "
-                + "(a covariance needs two samples), the inputs give \(clips); leave fvd out with "
-                + "--metrics psnr,ssim,lpips"
+                + "(a covariance needs two samples), the inputs give \(clips)"
         }
     }
 

@@ -17,7 +17,7 @@ public enum OutputError: LocalizedError, Equatable, Sendable {
     public var errorDescription: String? {
         switch self {
         case .exists(let path):
-            return "\(path) already exists; pass -y to overwrite it"
+            return "\(path) already exists"
         case .isDirectory(let path):
             return "\(path) is a directory; name a file (or - for standard output)"
         case .unsupportedKind(let path, let kind):

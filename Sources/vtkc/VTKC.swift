@@ -17,11 +17,16 @@ struct VTKC: ParsableCommand {
 
     /// OpenBLAS's kernels are checked first (a fallback set restarts the program on the right
     /// one, `BLASSelection`); SIGINT and SIGTERM remove unfinished outputs (exit 130 and 143)
-    /// before parsing starts.
+    /// before parsing starts; a library error leaves with the flag that fixes it (`ErrorHints`).
     static func main() {
         BLASSelection.ensureModernKernels()
         InterruptCleanup.install()
-        main(nil)
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: ErrorHints.adding(to: error))
+        }
     }
 }
 

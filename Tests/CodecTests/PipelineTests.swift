@@ -137,7 +137,7 @@ final class PipelineTests: XCTestCase {
         let url = try compress(SyntheticSource(width: 20, height: 20, count: 5), model: AveragePoolModel())
         let big = AveragePoolModel(config: ViTokConfigs.smallEightFrames)
         XCTAssertThrowsError(try expand(url, model: big, force: true)) { error in
-            guard case CodecError.modelMismatch = error else { return XCTFail("unexpected \(error)") }
+            guard case CodecError.geometryMismatch = error else { return XCTFail("unexpected \(error)") }
         }
     }
 

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Codec
+import Foundation
+import Metrics
+import SafeOutput
+
+/// The command-line half of an error message: libraries say what went wrong in their own
+/// terms; this adds the option that fixes it, in the words of vtkc's flags. The one place
+/// where library errors meet flag names.
+enum ErrorHints {
+    /// The flag that would fix `error`, as a clause to append; nil when there is none.
+    static func hint(for error: Error) -> String? {
+        switch error {
+        case OutputError.exists: "pass -y to overwrite it"
+        case CodecError.modelMismatch: "or --force-model to decode anyway"
+        case CodecError.geometryMismatch: "pass --model with the weights the file was made with"
+        case ScoreError.sizeMismatch: "pass --resize-to-ref to resize the distorted frames to the reference size"
+        case ScoreError.frameCountMismatch: "pass --frames N to compare only the first N frames"
+        case ScoreError.fvdNeedsClips: "leave fvd out with --metrics psnr,ssim,lpips"
+        case SSIMError.frameTooSmall: "leave ssim out with --metrics"
+        case LPIPSError.frameTooSmall: "leave lpips out with --metrics"
+        default: nil
+        }
+    }
+
+    /// `error` with its hint appended (same exit status, 1); other errors unchanged.
+    static func adding(to error: Error) -> Error {
+        guard let hint = hint(for: error) else { return error }
+        return HintedError(message: error.localizedDescription + "; " + hint)
+    }
+}
+
+/// A library error's message with the flag that fixes it.
+struct HintedError: LocalizedError {
+    let message: String
+    var errorDescription: String? { message }
+}
