@@ -155,7 +155,7 @@ def main(argv=None) -> int:
     torch.backends.cudnn.allow_tf32 = False
     device = torch.device(args.device)
     clips = val_clips_from_pack(args.pack) if args.pack else val_clips_from_data(args.data)
-    source = f"pack {args.pack}" if args.pack else f"{len(clips)} val clips of {os.path.abspath(args.data)}"
+    source = f"pack {args.pack}" if args.pack else f"{len(clips)} val clips of {os.path.relpath(args.data)}"
     results, lpips = [], load_lpips(device)
     for path in args.models:
         model = load_model(path)
