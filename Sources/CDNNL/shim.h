@@ -1,6 +1,7 @@
-// oneDNN (Debian libdnnl-dev, 2.6): the u8 x s8 -> s32 matrix product of the int8 engine, and
-// the CPU-dispatch report. oneDNN picks its kernels at run time (AVX2, AVX-512 VNNI, ...), so
-// one build runs on every x86-64 machine. Debian has no pkg-config file for it.
+// oneDNN (Debian libdnnl-dev, 2.6): the u8 x s8 -> s32 matrix product of the int8 engine, the
+// bf16 products of its attention, and the CPU-dispatch report. oneDNN picks its kernels at run
+// time (AVX2, AVX-512 VNNI, ...), so one build runs on every x86-64 machine. Debian has no
+// pkg-config file for it.
 #ifndef VTKC_CDNNL_SHIM_H
 #define VTKC_CDNNL_SHIM_H
 #include <dlfcn.h>
@@ -27,7 +28,7 @@ static inline void vtkc_dnnl_single_threaded(void) {
 
 // A u8 (m x k, row-major) x s8 (k x n) -> s32 (m x n, row-major) matmul whose weights layout
 // is oneDNN's choice for this CPU (query it with dnnl_query_weights_md). Its scratchpad is the
-// caller's (vtkc_dnnl_matmul_run brings one per call), which makes running one primitive on
+// caller's (vtkc_dnnl_matmul_execute brings one per call), which makes running one primitive on
 // several threads at once safe.
 static inline dnnl_status_t vtkc_dnnl_matmul_create(dnnl_engine_t engine, int64_t m, int64_t n,
                                                     int64_t k, dnnl_primitive_desc_t *pd,
@@ -96,14 +97,16 @@ static inline dnnl_status_t vtkc_dnnl_reorder_weights(dnnl_engine_t engine,
     return status;
 }
 
-// Runs `primitive` (from vtkc_dnnl_matmul_create) on the calling thread: dst = src x weights.
-static inline dnnl_status_t vtkc_dnnl_matmul_run(dnnl_engine_t engine,
-                                                 const_dnnl_primitive_desc_t pd,
-                                                 const_dnnl_primitive_t primitive,
-                                                 const uint8_t *src, const_dnnl_memory_t weights,
-                                                 int32_t *dst) {
+// Runs a matmul primitive on the calling thread: dst = src x weights, with the weights given
+// as a oneDNN memory (`weights`, the int8 path's reordered copy) or, when that is NULL, as a
+// plain pointer in the layout the primitive was made for (`weightValues`, the bf16 path).
+static inline dnnl_status_t vtkc_dnnl_matmul_execute(dnnl_engine_t engine,
+                                                     const_dnnl_primitive_desc_t pd,
+                                                     const_dnnl_primitive_t primitive,
+                                                     const void *src, const_dnnl_memory_t weights,
+                                                     const void *weightValues, void *dst) {
     vtkc_dnnl_single_threaded();
-    dnnl_memory_t srcMemory = NULL, dstMemory = NULL, padMemory = NULL;
+    dnnl_memory_t srcMemory = NULL, dstMemory = NULL, padMemory = NULL, plainWeights = NULL;
     dnnl_stream_t stream = NULL;
     const dnnl_memory_desc_t *padDesc = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
     size_t padBytes = padDesc ? dnnl_memory_desc_get_size(padDesc) : 0;
@@ -114,6 +117,12 @@ static inline dnnl_status_t vtkc_dnnl_matmul_run(dnnl_engine_t engine,
     if (status == dnnl_success)
         status = dnnl_memory_create(
             &dstMemory, dnnl_primitive_desc_query_md(pd, dnnl_query_dst_md, 0), engine, dst);
+    if (status == dnnl_success && !weights) {
+        status = dnnl_memory_create(
+            &plainWeights, dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0), engine,
+            (void *)weightValues);
+        weights = plainWeights;
+    }
     if (status == dnnl_success && pad)
         status = dnnl_memory_create(&padMemory, padDesc, engine, pad);
     if (status == dnnl_success) status = dnnl_stream_create(&stream, engine, dnnl_stream_default_flags);
@@ -127,8 +136,43 @@ static inline dnnl_status_t vtkc_dnnl_matmul_run(dnnl_engine_t engine,
     if (stream) dnnl_stream_destroy(stream);
     if (padMemory) dnnl_memory_destroy(padMemory);
     free(pad);
+    if (plainWeights) dnnl_memory_destroy(plainWeights);
     if (dstMemory) dnnl_memory_destroy(dstMemory);
     if (srcMemory) dnnl_memory_destroy(srcMemory);
+    return status;
+}
+
+// A bf16 (m x k, row-major) x bf16 (k x n) -> f32 (m x n, row-major) matmul on plain layouts:
+// the weights row-major (k x n), or with `transposedWeights` stored as n rows of k values
+// (the keys of attention, q k^T). Every layout is fixed here, so a run needs no reorder.
+static inline dnnl_status_t vtkc_dnnl_matmul_bf16_create(dnnl_engine_t engine, int64_t m,
+                                                         int64_t n, int64_t k,
+                                                         int transposedWeights,
+                                                         dnnl_primitive_desc_t *pd,
+                                                         dnnl_primitive_t *primitive) {
+    dnnl_memory_desc_t src, weights, dst;
+    dnnl_dims_t srcDims = {m, k}, weightDims = {k, n}, dstDims = {m, n};
+    dnnl_dims_t weightStrides = {transposedWeights ? 1 : n, transposedWeights ? k : 1};
+    dnnl_status_t status = dnnl_memory_desc_init_by_tag(&src, 2, srcDims, dnnl_bf16, dnnl_ab);
+    if (status == dnnl_success)
+        status = dnnl_memory_desc_init_by_strides(&weights, 2, weightDims, dnnl_bf16, weightStrides);
+    if (status == dnnl_success)
+        status = dnnl_memory_desc_init_by_tag(&dst, 2, dstDims, dnnl_f32, dnnl_ab);
+    dnnl_matmul_desc_t desc;
+    if (status == dnnl_success) status = dnnl_matmul_desc_init(&desc, &src, &weights, NULL, &dst);
+    *pd = NULL;
+    *primitive = NULL;
+    dnnl_primitive_attr_t attr = NULL;
+    if (status == dnnl_success) status = dnnl_primitive_attr_create(&attr);
+    if (status == dnnl_success)
+        status = dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user);
+    if (status == dnnl_success) status = dnnl_primitive_desc_create(pd, &desc, attr, engine, NULL);
+    if (status == dnnl_success) status = dnnl_primitive_create(primitive, *pd);
+    if (attr) dnnl_primitive_attr_destroy(attr);
+    if (status != dnnl_success && *pd) {
+        dnnl_primitive_desc_destroy(*pd);
+        *pd = NULL;
+    }
     return status;
 }
 

@@ -91,6 +91,7 @@ public final class Compressor {
             "source": URL(fileURLWithPath: path).lastPathComponent,
             "source_codec": info.codecName,
             "engine_precision": model.precision.rawValue,
+            "engine_attention": model.attention.rawValue,
         ]
         if info.rotation != 0 { metadata["rotation"] = String(info.rotation) }
         metadata.merge(info.preprocessing) { a, _ in a }
@@ -118,15 +119,17 @@ public final class Compressor {
     }
 
     /// Whether a file with `header` was made by this compressor's settings: the same model
-    /// (digest and config) at the same engine precision, latent encoding, tiling and frame
-    /// preprocessing. A batch skips an
-    /// existing output only when this holds and every record reads back intact.
+    /// (digest and config) at the same engine precision and attention, latent encoding, tiling
+    /// and frame preprocessing. A batch skips an existing output only when this holds and every
+    /// record reads back intact.
     public func madeWithSettings(_ header: VTKHeader) -> Bool {
         let geometry = ClipGeometry(model.config)
         let tiling = effectiveTiling
         let settings = preprocessing.settings
         return header.modelSHA256 == identity.sha256 && header.modelConfigJSON == identity.configJSON
             && header.metadata["engine_precision"] == model.precision.rawValue
+            // Files from before attention was recorded ran it in float32.
+            && (header.metadata["engine_attention"] ?? "float32") == model.attention.rawValue
             && header.encoding == encoding && header.predictionStride == predictionStride(geometry)
             && header.groupLength == geometry.frames && header.tiling.mode == tiling.vtkMode
             && header.tiling.tileWidth == geometry.tileWidth && header.tiling.tileHeight == geometry.tileHeight

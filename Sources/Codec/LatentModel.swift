@@ -18,6 +18,8 @@ public protocol LatentModel: AnyObject {
     /// The arithmetic the model computes in; recorded in the .vtk metadata as
     /// `engine_precision`.
     var precision: EnginePrecision { get }
+    /// The arithmetic of attention's products; recorded as `engine_attention`.
+    var attention: AttentionPrecision { get }
     /// Encodes `count` clips laid out one after the other into `count` latent blocks.
     func encode(_ clips: [Float], count: Int) -> [Float]
     /// Decodes `count` latent blocks into `count` clips (values clamped to [-1, 1]).
@@ -25,6 +27,11 @@ public protocol LatentModel: AnyObject {
 }
 
 extension ViTokModel: LatentModel {}
+
+extension LatentModel {
+    /// float32, for models with no attention of their own (the tests' fakes).
+    public var attention: AttentionPrecision { .float32 }
+}
 
 /// The geometry the codec derives from a model's config.
 public struct ClipGeometry: Sendable, Equatable {

@@ -7,12 +7,13 @@ struct Decoder: Sendable {
     let toPixels: Linear
     let tubelets: Tubelets
 
-    init(_ store: WeightStore, config c: ViTokConfig, precision: EnginePrecision) throws {
+    init(_ store: WeightStore, config c: ViTokConfig, precision: EnginePrecision,
+         attention: AttentionPrecision) throws {
         fromLatent = try Linear(store, "decoder.from_latent", in: c.latentChannels,
                                 out: c.decoderWidth)
         tower = try Tower(store, "decoder", config: c, width: c.decoderWidth,
                           depth: c.decoderDepth, heads: c.decoderHeads, hidden: c.decoderMlpHidden,
-                          precision: precision)
+                          precision: precision, attention: attention)
         toPixels = try Linear(store, "decoder.to_pixels", in: c.decoderWidth, out: c.patchDim)
         tubelets = Tubelets(config: c)
     }

@@ -8,11 +8,12 @@ struct Encoder: Sendable {
     let tubelets: Tubelets
     let latentChannels: Int
 
-    init(_ store: WeightStore, config c: ViTokConfig, precision: EnginePrecision) throws {
+    init(_ store: WeightStore, config c: ViTokConfig, precision: EnginePrecision,
+         attention: AttentionPrecision) throws {
         patchEmbed = try Linear(store, "encoder.patch_embed", in: c.patchDim, out: c.encoderWidth)
         tower = try Tower(store, "encoder", config: c, width: c.encoderWidth,
                           depth: c.encoderDepth, heads: c.encoderHeads, hidden: c.encoderMlpHidden,
-                          precision: precision)
+                          precision: precision, attention: attention)
         toLatent = try Linear(store, "encoder.to_latent", in: c.encoderWidth,
                               out: 2 * c.latentChannels)
         tubelets = Tubelets(config: c)

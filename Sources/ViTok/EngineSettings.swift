@@ -1,7 +1,8 @@
 import Foundation
 import Installation
 
-/// The engine's settings, resolved once: which weights, at what precision, on how many threads.
+/// The engine's settings, resolved once: which weights, at what precision (the blocks' Linear
+/// layers and attention), on how many threads.
 /// The command line builds one from its options; every command that runs the model (compress,
 /// expand, latents, score of a .vtk, seams, bench) loads it through `loadModel()`.
 public struct EngineSettings: Sendable, Equatable {
@@ -11,6 +12,8 @@ public struct EngineSettings: Sendable, Equatable {
     /// How an explicitly named `model` is called in messages (the CLI says "--model").
     public var modelOriginName: String
     public var precision: EnginePrecision
+    /// Attention's arithmetic; nil: `AttentionPrecision.automatic(for: precision)`.
+    public var attention: AttentionPrecision?
     /// Worker threads; outputs do not depend on it.
     public var threads: Int
 
@@ -18,10 +21,12 @@ public struct EngineSettings: Sendable, Equatable {
     public static var allCores: Int { Cores.available }
 
     public init(model: String? = nil, modelOriginName: String = "the given path",
-                precision: EnginePrecision = .default, threads: Int? = nil) {
+                precision: EnginePrecision = .default, attention: AttentionPrecision? = nil,
+                threads: Int? = nil) {
         self.model = model
         self.modelOriginName = modelOriginName
         self.precision = precision
+        self.attention = attention
         self.threads = max(1, threads ?? Self.allCores)
     }
 
@@ -41,7 +46,7 @@ public struct EngineSettings: Sendable, Equatable {
 
     /// The model, loaded at `precision`, running on `threads`.
     public func loadModel() throws -> ViTokModel {
-        let model = try ViTokModel.load(try modelURL(), precision: precision)
+        let model = try ViTokModel.load(try modelURL(), precision: precision, attention: attention)
         model.threads = threads
         return model
     }

@@ -14,12 +14,12 @@ struct Int8Block: Sendable {
 }
 
 extension TransformerBlock {
-    /// `apply` with int8 products: the same two row-parallel passes around float32 attention,
+    /// `apply` with int8 products: the same two row-parallel passes around attention,
     /// in the same fixed pieces of `rowChunk` rows. Each product's input is quantized per token
     /// into `ws.codes`, its int32 result lands in `ws.products`, and one pass dequantizes it
     /// into its float buffer (separate memory, so that the compiler vectorizes that pass).
     func applyInt8(_ layers: Int8Block, _ ws: Workspace, clips: Int, tokens: Int, rope: RopeTable,
-                   threads: Int) {
+                   bf16: BF16Attention?, threads: Int) {
         let rows = clips * tokens
         let (x, normed, qkvBuffer) = (SharedPointer(ws.x), SharedPointer(ws.normed),
                                       SharedPointer(ws.qkv))
@@ -29,6 +29,7 @@ extension TransformerBlock {
                                       SharedPointer(ws.rowZeros))
         let (products, productColumns) = (SharedPointer(ws.products), ws.productColumns)
         let codeColumns = ws.codeColumns
+        let halves = SharedPointer(ws.qkvBF16)
         let (width, hidden, block) = (width, hidden, self)
         parallelRows(rows, threads: threads) { range in
             let (first, count) = (range.lowerBound, range.count)
@@ -40,8 +41,11 @@ extension TransformerBlock {
             block.norm1.apply(x.base + first * width, rows: count, into: normedRows)
             piece.product(layers.qkv, normedRows, into: qkvRows)
             block.rotateQueriesAndKeys(qkvBuffer.base, rows: range, tokens: tokens, rope: rope)
+            if bf16 != nil {
+                block.splitHeadsBF16(qkvBuffer.base, rows: range, tokens: tokens, into: halves.base)
+            }
         }
-        attend(ws, clips: clips, tokens: tokens, threads: threads)
+        attend(ws, clips: clips, tokens: tokens, bf16: bf16, threads: threads)
         parallelRows(rows, threads: threads) { range in
             let (first, count) = (range.lowerBound, range.count)
             let piece = QuantizedPiece(codes: codes.base + first * codeColumns, scales: scales.base + first,

@@ -66,8 +66,8 @@ final class Int8Matmul: @unchecked Sendable {
     /// dst (rows x outFeatures int32) = src (rows x inFeatures u8) x W^T, on the calling thread.
     func run(_ src: UnsafePointer<UInt8>, rows: Int, into dst: UnsafeMutablePointer<Int32>) {
         let kernel = self.kernel(rows: rows)
-        let status = vtkc_dnnl_matmul_run(oneDNN.engine, kernel.pd, kernel.primitive, src,
-                                          kernel.weights, dst)
+        let status = vtkc_dnnl_matmul_execute(oneDNN.engine, kernel.pd, kernel.primitive, src,
+                                              kernel.weights, nil, dst)
         precondition(status == dnnl_success,
                      "oneDNN int8 product \(rows)x\(inFeatures)x\(outFeatures) failed: \(OneDNN.describe(status))")
     }

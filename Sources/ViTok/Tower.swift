@@ -9,9 +9,11 @@ struct Tower: Sendable {
     /// Floats needed to expand the largest block's int8 weights (0 for a float model).
     let expandedWeightValues: Int
     let precision: EnginePrecision
+    /// The bf16 products of attention; nil when attention runs in float32.
+    let bf16: BF16Attention?
 
     init(_ store: WeightStore, _ prefix: String, config: ViTokConfig, width: Int, depth: Int,
-         heads: Int, hidden: Int, precision: EnginePrecision) throws {
+         heads: Int, hidden: Int, precision: EnginePrecision, attention: AttentionPrecision) throws {
         self.width = width
         self.precision = precision
         self.hidden = hidden
@@ -23,19 +25,21 @@ struct Tower: Sendable {
         norm = try LayerNormWeights(store, prefix + ".norm", width: width)
         rope = RopeTable(config: config)
         expandedWeightValues = blocks.map(\.int8Values).max() ?? 0
+        bf16 = attention == .bf16
+            ? try BF16Attention(tokens: tokens, tile: min(Workspace.queryTile, tokens)) : nil
     }
 
     /// What a workspace for `clips` clips on `threads` workers must hold.
     func workspaceShape(clips: Int, threads: Int) -> Workspace.Shape {
         Workspace.Shape(rows: clips * tokens, width: width, hidden: hidden, tokens: tokens,
                         workers: threads, weightValues: expandedWeightValues,
-                        int8: precision == .int8)
+                        int8: precision == .int8, bf16: bf16 != nil)
     }
 
     /// Runs all blocks on `ws.x` and leaves the final LayerNorm's output in `ws.normed`.
     func run(_ ws: Workspace, clips: Int, threads: Int) {
         for block in blocks {
-            block.apply(ws, clips: clips, tokens: tokens, rope: rope, threads: threads)
+            block.apply(ws, clips: clips, tokens: tokens, rope: rope, bf16: bf16, threads: threads)
         }
         norm.apply(ws.x, rows: clips * tokens, into: ws.normed, threads: threads)
     }

@@ -59,9 +59,10 @@ struct TransformerBlock: Sendable {
     /// Runs the block in place on `ws.x` (clips x tokens rows). Everything but attention is
     /// row-local, so it runs as two parallel passes over row ranges, one per worker, with
     /// single-threaded OpenBLAS inside each.
-    func apply(_ ws: Workspace, clips: Int, tokens: Int, rope: RopeTable, threads: Int) {
+    func apply(_ ws: Workspace, clips: Int, tokens: Int, rope: RopeTable, bf16: BF16Attention?,
+               threads: Int) {
         if let int8 {
-            applyInt8(int8, ws, clips: clips, tokens: tokens, rope: rope, threads: threads)
+            applyInt8(int8, ws, clips: clips, tokens: tokens, rope: rope, bf16: bf16, threads: threads)
             return
         }
         let rows = clips * tokens
@@ -70,6 +71,7 @@ struct TransformerBlock: Sendable {
                                       SharedPointer(ws.qkv))
         let (attention, gate, up) = (SharedPointer(ws.attention), SharedPointer(ws.gate),
                                      SharedPointer(ws.up))
+        let halves = SharedPointer(ws.qkvBF16)
         let (width, hidden) = (width, hidden)
         parallelRows(rows, threads: threads) { range in
             let (first, count) = (range.lowerBound, range.count)
@@ -77,8 +79,11 @@ struct TransformerBlock: Sendable {
             block.qkv.apply(normed.base + first * width, rows: count,
                             into: qkvBuffer.base + first * 3 * width)
             block.rotateQueriesAndKeys(qkvBuffer.base, rows: range, tokens: tokens, rope: rope)
+            if bf16 != nil {
+                block.splitHeadsBF16(qkvBuffer.base, rows: range, tokens: tokens, into: halves.base)
+            }
         }
-        attend(ws, clips: clips, tokens: tokens, threads: threads)
+        attend(ws, clips: clips, tokens: tokens, bf16: bf16, threads: threads)
         parallelRows(rows, threads: threads) { range in
             let (first, count) = (range.lowerBound, range.count)
             let (xRows, normedRows) = (x.base + first * width, normed.base + first * width)
@@ -117,50 +122,6 @@ struct TransformerBlock: Sendable {
                     }
                 }
             }
-        }
-    }
-
-    /// softmax(q k^T) v for every clip and head, in tiles of query rows spread over the
-    /// workers; each tile's products run single-threaded in sgemm.
-    func attend(_ ws: Workspace, clips: Int, tokens: Int, threads: Int) {
-        let tile = min(Workspace.queryTile, tokens)
-        let tilesPerHead = (tokens + tile - 1) / tile
-        let units = clips * heads * tilesPerHead
-        let workers = max(1, min(threads, ws.workers, units))
-        let (qkv, out) = (SharedPointer(ws.qkv), SharedPointer(ws.attention))
-        let (scores, sums) = (SharedPointer(ws.scores), SharedPointer(ws.sums))
-        let (width, heads) = (width, heads)
-        let stride = 3 * width
-        let body: @Sendable (Int) -> Void = { worker in
-            let s = scores.base + worker * tile * tokens
-            let rowSums = sums.base + worker * Workspace.queryTile
-            for unit in Swift.stride(from: worker, to: units, by: workers) {
-                let clip = unit / (heads * tilesPerHead)
-                let head = unit / tilesPerHead % heads
-                let first = unit % tilesPerHead * tile
-                let count = min(tile, tokens - first)
-                let clipBase = qkv.base + clip * tokens * stride
-                let q = clipBase + first * stride + head * 64
-                let k = clipBase + width + head * 64
-                let v = clipBase + 2 * width + head * 64
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(count), Int32(tokens),
-                            64, 1, q, Int32(stride), k, Int32(stride), 0, s, Int32(tokens))
-                softmaxNumerators(s, rows: count, columns: tokens, sums: rowSums)
-                let o = out.base + (clip * tokens + first) * width + head * 64
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(count), 64,
-                            Int32(tokens), 1, s, Int32(tokens), v, Int32(stride), 0, o,
-                            Int32(width))
-                for r in 0..<count {
-                    let inverse = 1 / rowSums[r]
-                    let row = o + r * width
-                    for j in 0..<64 { row[j] *= inverse }
-                }
-            }
-        }
-        if workers == 1 {
-            body(0)
-        } else {
-            DispatchQueue.concurrentPerform(iterations: workers, execute: body)
         }
     }
 }

@@ -17,6 +17,8 @@ public final class ViTokModel: @unchecked Sendable {
     public let weightFiles: [URL]
     /// The arithmetic of the blocks' Linear layers, fixed at load.
     public let precision: EnginePrecision
+    /// The arithmetic of attention's products, fixed at load.
+    public let attention: AttentionPrecision
     /// Worker threads of the engine (at least 1); each runs single-threaded OpenBLAS.
     public var threads: Int {
         get { lock.withLock { threadCount } }
@@ -33,23 +35,34 @@ public final class ViTokModel: @unchecked Sendable {
     /// Tokens per batch step: enough rows for efficient products, bounded memory.
     private static let rowsPerStep = 4096
 
-    private init(store: WeightStore, url: URL, precision: EnginePrecision) throws {
+    private init(store: WeightStore, url: URL, precision: EnginePrecision,
+                 attention: AttentionPrecision) throws {
         config = store.config
         self.precision = precision
+        self.attention = attention
         weightFiles = store.files
         name = store.metadata["model_name"] ?? url.deletingPathExtension().lastPathComponent
-        encoder = try Encoder(store, config: config, precision: precision)
-        decoder = try Decoder(store, config: config, precision: precision)
+        encoder = try Encoder(store, config: config, precision: precision, attention: attention)
+        decoder = try Decoder(store, config: config, precision: precision, attention: attention)
         try store.finishLoading()
     }
 
     /// Loads a `.safetensors` file or a directory of shards to run at `precision` (by default
-    /// `EnginePrecision.default`, int8, as every command of the CLI). Throws a
-    /// `ViTokError` naming the file and tensor on malformed files, missing/invalid config, or
-    /// missing, unused or wrong-shaped tensors, and when the int8 library cannot run.
-    public static func load(_ url: URL, precision: EnginePrecision = .default) throws -> ViTokModel {
-        try ViTokModel(store: WeightStore(url: url), url: url, precision: precision)
+    /// `EnginePrecision.default`, int8, as every command of the CLI) with `attention` (nil:
+    /// `AttentionPrecision.automatic(for: precision)`). Throws a `ViTokError` naming the file
+    /// and tensor on malformed files, missing/invalid config, or missing, unused or
+    /// wrong-shaped tensors, and when the int8 library or the asked attention cannot run.
+    public static func load(_ url: URL, precision: EnginePrecision = .default,
+                            attention: AttentionPrecision? = nil) throws -> ViTokModel {
+        let attention = attention ?? .automatic(for: precision)
+        try attention.checkAvailable()
+        return try ViTokModel(store: WeightStore(url: url), url: url, precision: precision,
+                              attention: attention)
     }
+
+    /// The oneDNN implementation of the bf16 attention products (e.g. "brg:avx512_core_bf16"),
+    /// nil when attention runs in float32.
+    public var attentionImplementation: String? { encoder.tower.bf16?.implementation }
 
     /// The distinct oneDNN implementations of the int8 products (e.g. "brg:avx512_core_vnni"),
     /// empty at float32.

@@ -47,7 +47,7 @@ struct Bench: ParsableCommand {
 
     func run() throws {
         let settings = EngineSettings(model: model, modelOriginName: "--model", precision: precision.precision,
-                                      threads: threads)
+                                      attention: precision.attention, threads: threads)
         _ = try settings.modelURL()  // a missing model is an error before the clock starts
         var results: [String: Double] = [:]
         let loadStart = Date()
@@ -56,10 +56,12 @@ struct Bench: ParsableCommand {
         let config = engine.config
         say("model \(engine.name): tokens \(config.tokens), tubelet \(config.tubelet), "
               + "clip \(config.clip), threads \(threads), precision \(engine.precision.rawValue)")
-        say("kernels: OpenBLAS sgemm (attention\(engine.precision == .int8 ? ", projections" : ", all products")); "
+        let attention = engine.attentionImplementation.map { "attention bf16 on oneDNN \($0)" }
+            ?? "attention float32 on OpenBLAS sgemm"
+        say("kernels: \(attention); "
               + (engine.precision == .int8
-                  ? "\(EngineBenchmark.int8Library): \(engine.int8Implementations.joined(separator: ", "))"
-                  : "int8 path unused"))
+                  ? "block Linears on \(EngineBenchmark.int8Library): \(engine.int8Implementations.joined(separator: ", "))"
+                  : "block Linears float32 on OpenBLAS sgemm"))
         say("OpenBLAS kernels: \(BLASCore.name)" + (BLASCore.selectedByVTKC ? " (chosen by vtkc over a fallback)" : "")
               + "; CPU: \(BLASCore.cpuFeatures.joined(separator: ", "))")
         say(String(format: "load %.3f s (%d file(s))", results["load_s"]!, engine.weightFiles.count))

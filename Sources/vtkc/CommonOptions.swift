@@ -34,8 +34,28 @@ struct PrecisionOptions: ParsableArguments {
         valueName: "p"))
     var requested: EnginePrecision?
 
+    @Option(name: .customLong("attention"), help: ArgumentHelp(
+        "Attention's products: auto, float32 or bf16 (default: auto).",
+        discussion: "auto is bf16 at --precision int8 on a CPU with native bf16 kernels "
+            + "(AVX512_BF16 or AMX; `vtkc info --system` says which), float32 otherwise. bf16 "
+            + "rounds q, k, v and the softmax weights to bf16, as in training, and accumulates "
+            + "in float32; its accuracy is measured in the README (int8 section). float32 gives "
+            + "the same bytes as a CPU without bf16 kernels of the same instruction set.",
+        valueName: "a"))
+    var attentionChoice: AttentionChoice = .auto
+
     /// The precision to run at.
     var precision: EnginePrecision { requested ?? .default }
+
+    /// The attention asked for; nil: the engine's automatic choice.
+    var attention: AttentionPrecision? { attentionChoice.precision }
+}
+
+/// `--attention`: a fixed arithmetic, or the engine's choice for this CPU.
+enum AttentionChoice: String, CaseIterable, ExpressibleByArgument {
+    case auto, float32, bf16
+
+    var precision: AttentionPrecision? { self == .auto ? nil : AttentionPrecision(rawValue: rawValue) }
 }
 
 extension EnginePrecision: ExpressibleByArgument {}
@@ -55,7 +75,7 @@ struct ModelOptions: ParsableArguments {
     /// The engine settings these options name: the one value the commands hand on.
     var settings: EngineSettings {
         EngineSettings(model: model, modelOriginName: "--model", precision: precision.precision,
-                       threads: runtime.threads)
+                       attention: precision.attention, threads: runtime.threads)
     }
 
     /// Loads the model the options name, or the default one, at the chosen precision.

@@ -199,7 +199,7 @@ final class BatchCLITests: XCTestCase {
         let plain = try CodecCLI.run(["compress", "in.mp4", "-o", "p.vtk", "--model", model, "-q"], in: dir)
         XCTAssertEqual(plain.status, 0, plain.stderr)
         let keys = try VTKReader(url: dir.appendingPathComponent("p.vtk")).header.metadata.keys
-        XCTAssertEqual(Set(keys), ["source", "source_codec", "engine_precision"])
+        XCTAssertEqual(Set(keys), ["source", "source_codec", "engine_precision", "engine_attention"])
     }
 
     /// The real S-B/4x8 model (skipped when models/vitok-sb4x8 is absent): 128x128 tiles.

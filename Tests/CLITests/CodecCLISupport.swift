@@ -22,6 +22,15 @@ enum CodecCLI {
 
     final class Marker {}
 
+    /// Whether oneDNN has native bf16 kernels here (`vtkc info --system`), so that the
+    /// automatic attention of the int8 engine is bf16.
+    static let hasNativeBF16: Bool = {
+        guard let run = try? run(["info", "--system", "--json"], in: repo),
+              let report = try? JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+        else { return false }
+        return report["attention_bf16"] is String
+    }()
+
     /// Reads a pipe to its end on a background thread.
     private final class ErrorDrain: @unchecked Sendable {
         private var data = Data()

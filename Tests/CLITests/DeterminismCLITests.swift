@@ -1,4 +1,5 @@
 import Foundation
+import VTKFormat
 import VideoIO
 import XCTest
 
@@ -25,6 +26,9 @@ final class DeterminismCLITests: XCTestCase {
                 let json = try JSONSerialization.jsonObject(with: Data(info.stdout.utf8)) as? [String: Any]
                 let metadata = json?["metadata"] as? [String: String]
                 XCTAssertEqual(metadata?["engine_precision"], precision, info.stdout)
+                // The automatic attention: bf16 only for int8 on native bf16 kernels (k0 here).
+                let bf16 = precision == "int8" && k == 0 && CodecCLI.hasNativeBF16
+                XCTAssertEqual(metadata?["engine_attention"], bf16 ? "bf16" : "float32", info.stdout)
                 for t in 1..<3 {
                     XCTAssertEqual(files.vtk[t], files.vtk[0],
                                    "compress \(precision): \(t + 1) threads vs 1, kernels \(environment)")
@@ -33,13 +37,28 @@ final class DeterminismCLITests: XCTestCase {
                 }
             }
         }
-        // int8 products are exact integers: oneDNN's AVX2 kernels give the AVX-512 bytes.
+        // int8 products are exact integers: oneDNN's AVX2 kernels give the AVX-512 bytes, with
+        // attention in float32, which is also what the automatic choice falls back to there.
         let avx2 = try CodecCLI.run(["compress", "in.mp4", "-o", "avx2.vtk", "--model", model.path,
                                      "--precision", "int8", "-q"], in: dir,
                                     environment: ["DNNL_MAX_CPU_ISA": "AVX2"])
         XCTAssertEqual(avx2.status, 0, avx2.stderr)
+        let native = try CodecCLI.run(["compress", "in.mp4", "-o", "f32-attention.vtk", "--model",
+                                       model.path, "--precision", "int8", "--attention", "float32",
+                                       "-q"], in: dir)
+        XCTAssertEqual(native.status, 0, native.stderr)
         XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("avx2.vtk")),
-                       try Data(contentsOf: dir.appendingPathComponent("int8-k0-t1.vtk")))
+                       try Data(contentsOf: dir.appendingPathComponent("f32-attention.vtk")))
+        let header = try VTKReader(url: dir.appendingPathComponent("avx2.vtk")).header
+        XCTAssertEqual(header.metadata["engine_attention"], "float32")
+        // bf16 asked for where oneDNN has no native bf16 kernels: a one-line error, no output.
+        let refused = try CodecCLI.run(["compress", "in.mp4", "-o", "bf16.vtk", "--model", model.path,
+                                        "--attention", "bf16", "-q"], in: dir,
+                                       environment: ["DNNL_MAX_CPU_ISA": "AVX512_CORE_VNNI"])
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertTrue(refused.stderr.contains("bf16 attention needs a CPU with AVX512_BF16 or AMX"),
+                      refused.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("bf16.vtk").path))
     }
 
     /// Compresses in.mp4 and expands the 1-thread .vtk with 1, 2 and 3 threads.

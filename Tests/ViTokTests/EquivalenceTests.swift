@@ -122,7 +122,7 @@ final class EquivalenceTests: XCTestCase {
                                      precision: .float32)
         XCTAssertEqual(block.int8Values, 4 * 128 * 128 + 3 * 128 * 64)
         let ws = Workspace(Workspace.Shape(rows: 64, width: 128, hidden: 64, tokens: 64, workers: 2,
-                                           weightValues: block.int8Values, int8: false))
+                                           weightValues: block.int8Values, int8: false, bf16: false))
         let expanded = block.expanded(ws, threads: 2)
         XCTAssertEqual(expanded.int8Values, 0)
         let direct = try WeightStore(url: Fixtures.int8Model).take("encoder.blocks.0.mlp.fc3.weight",

@@ -21,20 +21,28 @@ final class ThreadDeterminismTests: XCTestCase {
         try checkThreadCountIndependence(precision: .int8)
     }
 
-    private func checkThreadCountIndependence(precision: EnginePrecision) throws {
+    /// bf16 attention (oneDNN, four query tiles per head) too, where this CPU has it.
+    func testBF16AttentionIsIdenticalForAnyThreadCount() throws {
+        try XCTSkipIf(BF16Attention.nativeImplementation == nil, "no native bf16 kernels on this CPU")
+        try checkThreadCountIndependence(precision: .int8, attention: .bf16)
+    }
+
+    private func checkThreadCountIndependence(precision: EnginePrecision,
+                                              attention: AttentionPrecision = .float32) throws {
         let config = Self.shallowSB4x8
         let url = try temporaryDirectory(self).appendingPathComponent("sb4x8-shallow.safetensors")
         try writeSafetensors(randomModelTensors(config, seed: 11),
                              metadata: ["vitok_config": config.jsonString()], to: url)
-        let model = try ViTokModel.load(url, precision: precision)
+        let model = try ViTokModel.load(url, precision: precision, attention: attention)
+        XCTAssertEqual(model.attention, attention)
         let clips = syntheticClips(config, count: 1, seed: 3)
         model.threads = 1
         let latents = model.encode(clips, count: 1)
         let pixels = model.decode(latents, count: 1)
         for threads in [2, 3] {
             model.threads = threads
-            XCTAssertEqual(model.encode(clips, count: 1), latents, "\(precision) latents, \(threads) threads")
-            XCTAssertEqual(model.decode(latents, count: 1), pixels, "\(precision) pixels, \(threads) threads")
+            XCTAssertEqual(model.encode(clips, count: 1), latents, "\(precision)/\(attention) latents, \(threads) threads")
+            XCTAssertEqual(model.decode(latents, count: 1), pixels, "\(precision)/\(attention) pixels, \(threads) threads")
         }
     }
 }
