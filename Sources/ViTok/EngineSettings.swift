@@ -41,8 +41,6 @@ public struct EngineSettings: Sendable, Equatable {
 
     /// The model, loaded at `precision`, running on `threads`.
     public func loadModel() throws -> ViTokModel {
-        let model = try ViTokModel.load(try modelURL(), precision: precision)
-        model.threads = threads
-        return model
+        try ViTokModel.load(try modelURL(), precision: precision, threads: threads)
     }
 }

@@ -26,7 +26,7 @@ public final class ViTokModel: @unchecked Sendable {
     private let encoder: Encoder
     private let decoder: Decoder
     private let lock = NSLock()
-    private var threadCount = Cores.available
+    private var threadCount: Int
     /// Workspaces of finished calls, kept for the next call of the same shape: fresh memory
     /// costs page faults (~40 MB per decoded clip), measurable against a 1-2 s forward pass.
     private var spareWorkspaces: [Workspace] = []
@@ -35,6 +35,7 @@ public final class ViTokModel: @unchecked Sendable {
 
     private init(store: WeightStore, url: URL, precision: EnginePrecision) throws {
         config = store.config
+        threadCount = store.threads
         self.precision = precision
         weightFiles = store.files
         name = store.metadata["model_name"] ?? url.deletingPathExtension().lastPathComponent
@@ -44,11 +45,13 @@ public final class ViTokModel: @unchecked Sendable {
     }
 
     /// Loads a `.safetensors` file or a directory of shards to run at `precision` (by default
-    /// `EnginePrecision.default`, int8, as every command of the CLI). Throws a
-    /// `ViTokError` naming the file and tensor on malformed files, missing/invalid config, or
-    /// missing, unused or wrong-shaped tensors, and when the int8 library cannot run.
-    public static func load(_ url: URL, precision: EnginePrecision = .default) throws -> ViTokModel {
-        try ViTokModel(store: WeightStore(url: url), url: url, precision: precision)
+    /// `EnginePrecision.default`, int8, as every command of the CLI) on `threads` threads, which
+    /// also convert and expand the weights while loading (the values do not depend on it).
+    /// Throws a `ViTokError` naming the file and tensor on malformed files, missing/invalid
+    /// config, or missing, unused or wrong-shaped tensors, and when the int8 library cannot run.
+    public static func load(_ url: URL, precision: EnginePrecision = .default,
+                            threads: Int = Cores.available) throws -> ViTokModel {
+        try ViTokModel(store: WeightStore(url: url, threads: threads), url: url, precision: precision)
     }
 
     /// The distinct oneDNN implementations of the int8 products (e.g. "brg:avx512_core_vnni"),
