@@ -22,7 +22,7 @@ public struct EngineSettings: Sendable, Equatable {
         self.model = model
         self.modelOriginName = modelOriginName
         self.precision = precision
-        self.threads = max(1, threads ?? Self.allCores)
+        self.threads = max(1, threads ?? Cores.available)
     }
 
     /// Where the weights are. Throws a one-line `ViTokError` (kind `.io`) when none is
