@@ -76,6 +76,10 @@ let package = Package(
             ],
             swiftSettings: cpuFlags),
 
+        // Benchmarks that need the package's libraries (scripts/bench.py builds them in release).
+        .executableTarget(name: "I3DBench", dependencies: ["Installation", "Metrics"],
+                          path: "Benchmarks/I3DBench", swiftSettings: cpuFlags),
+
         .testTarget(name: "SafeOutputTests", dependencies: ["SafeOutput"], swiftSettings: cpuFlags),
         .testTarget(name: "VideoIOTests", dependencies: ["VideoIO"], swiftSettings: cpuFlags),
         .testTarget(name: "ViTokTests", dependencies: ["ViTok"],

@@ -5,7 +5,7 @@
 
 Subjects (scripts/benchmarks/<subject>.py):
   engine     ViTok encode/decode of `vtkc bench` vs PyTorch eager and vs the sgemm floor
-  i3d        I3D Kinetics-400 logits, Swift Metrics vs the PyTorch reference
+  i3d        I3D Kinetics-400 logits (Benchmarks/I3DBench) vs its sgemm floor and the PyTorch reference
   metrics    SSIM and LPIPS per frame in `vtkc score` vs scikit-image and PyTorch
   container  .vtk latent encodings vs the float16 path; CRC-32 throughput
 Each builds what it needs in release mode first (swift build / swiftc).

@@ -12,11 +12,11 @@ public enum WeightDigest {
     /// naming a file that cannot be read.
     public static func sha256(files: [URL]) throws -> [UInt8] {
         guard let context = EVP_MD_CTX_new() else {
-            throw VTKFormatError(file: "weights", kind: .io, message: "cannot create a SHA-256 context")
+            throw VTKFormatError(.io, file: "weights", "cannot create a SHA-256 context")
         }
         defer { EVP_MD_CTX_free(context) }
         guard EVP_DigestInit_ex(context, EVP_sha256(), nil) == 1 else {
-            throw VTKFormatError(file: "weights", kind: .io, message: "libcrypto has no SHA-256")
+            throw VTKFormatError(.io, file: "weights", "libcrypto has no SHA-256")
         }
         let chunk = 1 << 22
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: chunk, alignment: 64)
@@ -24,27 +24,27 @@ public enum WeightDigest {
         for url in files {
             let fd = open(url.path, O_RDONLY)
             guard fd >= 0 else {
-                throw VTKFormatError(file: url.lastPathComponent, kind: .io,
-                                     message: "cannot open for hashing (\(String(cString: strerror(errno))))")
+                throw VTKFormatError(.io, file: url.lastPathComponent,
+                                     "cannot open for hashing (\(String(cString: strerror(errno))))")
             }
             defer { close(fd) }
             while true {
                 let got = read(fd, buffer, chunk)
                 if got < 0 && errno == EINTR { continue }
                 guard got >= 0 else {
-                    throw VTKFormatError(file: url.lastPathComponent, kind: .io,
-                                         message: "read failed while hashing (\(String(cString: strerror(errno))))")
+                    throw VTKFormatError(.io, file: url.lastPathComponent,
+                                         "read failed while hashing (\(String(cString: strerror(errno))))")
                 }
                 if got == 0 { break }
                 guard EVP_DigestUpdate(context, buffer, got) == 1 else {
-                    throw VTKFormatError(file: url.lastPathComponent, kind: .io, message: "libcrypto failed to hash the file")
+                    throw VTKFormatError(.io, file: url.lastPathComponent, "libcrypto failed to hash the file")
                 }
             }
         }
         var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
         guard EVP_DigestFinal_ex(context, &digest, &length) == 1, length == 32 else {
-            throw VTKFormatError(file: "weights", kind: .io, message: "libcrypto failed to finish the SHA-256")
+            throw VTKFormatError(.io, file: "weights", "libcrypto failed to finish the SHA-256")
         }
         return Array(digest.prefix(32))
     }

@@ -27,7 +27,7 @@ struct SharedPointer: @unchecked Sendable {
 }
 
 /// Splits row ranges across threads for the memory-bound steps (patch gathering, bias and
-/// ReLU, pooling); the matrix products themselves use OpenBLAS's own threads.
+/// ReLU, pooling); the matrix products run on one OpenBLAS thread (`I3D.logits` sets it).
 enum I3DParallel {
     /// Threads of the call in progress (`I3D.logits(clip:threads:)` sets it); the parts of
     /// every step are disjoint rows, so the result does not depend on it.
@@ -122,6 +122,7 @@ struct I3DConvUnit {
     /// out[rows x cout] (row stride ldc) = a[rows x depth] (row stride lda) x weights.
     private func gemm(rows: Int, depth: Int, a: UnsafePointer<Float>, lda: Int,
                       out: UnsafeMutablePointer<Float>, ldc: Int) {
+        I3DProductLog.current?.append(I3DProduct(rows: rows, depth: depth, cout: cout, lda: lda, ldc: ldc))
         weights.withUnsafeBufferPointer { w in
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(cout), Int32(depth),
                         1, a, Int32(lda), w.baseAddress!, Int32(cout), 0, out, Int32(ldc))

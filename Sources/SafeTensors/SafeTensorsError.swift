@@ -3,7 +3,7 @@ import Foundation
 /// A safetensors file that cannot be read, is not valid, or does not hold the tensors a loader
 /// asks for. The message names the file, the tensor (where there is one) and the cause; each
 /// domain (ViTok, the metric networks) wraps it in its own error that adds how to fix it.
-public struct SafeTensorsError: LocalizedError, Equatable, Sendable {
+public struct SafeTensorsError: TensorFileError, Equatable, Sendable {
     /// What class of problem was found.
     public enum Kind: String, Sendable {
         /// The file could not be opened, examined or mapped.
@@ -39,12 +39,5 @@ public struct SafeTensorsError: LocalizedError, Equatable, Sendable {
         self.detail = detail
     }
 
-    /// "file.safetensors, tensor 'x': detail".
-    public var message: String {
-        var place = file.lastPathComponent
-        if let tensor { place += ", tensor '\(tensor)'" }
-        return "\(place): \(detail)"
-    }
-
-    public var errorDescription: String? { message }
+    public var fileLabel: String { file.lastPathComponent }
 }

@@ -47,7 +47,7 @@ public struct ByteReader {
     public var fileOffset: Int { baseOffset + (position - bytes.startIndex) }
 
     public func error(_ message: String, kind: VTKFormatError.Kind = .malformed) -> VTKFormatError {
-        VTKFormatError(file: file, kind: kind, location: location, offset: fileOffset, message: message)
+        VTKFormatError(kind, file: file, location: location, offset: fileOffset, message)
     }
 
     public mutating func take(_ count: Int, _ field: String) throws -> ArraySlice<UInt8> {
@@ -77,8 +77,8 @@ public struct ByteReader {
         let start = fileOffset
         let value = try u32(field)
         guard range.contains(Int(value)) else {
-            throw VTKFormatError(file: file, kind: .malformed, location: location, offset: start,
-                                 message: "\(field) is \(value), expected \(range.lowerBound)...\(range.upperBound)")
+            throw VTKFormatError(.malformed, file: file, location: location, offset: start,
+                                 "\(field) is \(value), expected \(range.lowerBound)...\(range.upperBound)")
         }
         return Int(value)
     }
@@ -89,8 +89,8 @@ public struct ByteReader {
         let start = fileOffset
         let raw = try take(length, field)
         guard let s = String(validating: raw, as: UTF8.self) else {
-            throw VTKFormatError(file: file, kind: .malformed, location: location, offset: start,
-                                 message: "\(field) is not valid UTF-8")
+            throw VTKFormatError(.malformed, file: file, location: location, offset: start,
+                                 "\(field) is not valid UTF-8")
         }
         return s
     }

@@ -28,7 +28,7 @@ final class FileSource: ByteSource {
             handle = try FileHandle(forReadingFrom: url)
             size = Int(try handle.seekToEnd())
         } catch {
-            throw VTKFormatError(file: name, kind: .io, message: "cannot open (\(error.localizedDescription))")
+            throw VTKFormatError(.io, file: name, "cannot open (\(error.localizedDescription))")
         }
     }
 
@@ -39,14 +39,14 @@ final class FileSource: ByteSource {
             try handle.seek(toOffset: UInt64(offset))
             let data = try handle.read(upToCount: count) ?? Data()
             guard data.count == count else {
-                throw VTKFormatError(file: name, kind: .truncated, offset: offset + data.count,
-                                     message: "the file shrank while being read")
+                throw VTKFormatError(.truncated, file: name, offset: offset + data.count,
+                                     "the file shrank while being read")
             }
             return Array(data)[...]
         } catch let error as VTKFormatError {
             throw error
         } catch {
-            throw VTKFormatError(file: name, kind: .io, offset: offset, message: "read failed (\(error.localizedDescription))")
+            throw VTKFormatError(.io, file: name, offset: offset, "read failed (\(error.localizedDescription))")
         }
     }
 }

@@ -84,8 +84,8 @@ enum GroupCoding {
                 let at = r.fileOffset
                 let lo = try r.f32("channel \(k) minimum"), hi = try r.f32("channel \(k) maximum")
                 guard lo.isFinite, hi.isFinite, lo <= hi else {
-                    throw VTKFormatError(file: file, kind: .malformed, location: location, offset: at,
-                                         message: "channel \(k) range \(lo)...\(hi) is not a finite interval")
+                    throw VTKFormatError(.malformed, file: file, location: location, offset: at,
+                                         "channel \(k) range \(lo)...\(hi) is not a finite interval")
                 }
                 ranges.append((lo, hi))
             }
@@ -98,14 +98,14 @@ enum GroupCoding {
                     quantizer.tokens = header.tokensPerTile
                     quantizer.predictionStride = header.predictionStride
                 case let mode:
-                    throw VTKFormatError(file: file, kind: .malformed, location: location, offset: modeAt,
-                                         message: "prediction mode \(mode) is not 0 (intra) or 1 (temporal)")
+                    throw VTKFormatError(.malformed, file: file, location: location, offset: modeAt,
+                                         "prediction mode \(mode) is not 0 (intra) or 1 (temporal)")
                 }
             }
             let codedAt = r.fileOffset
             guard let symbols = quantizer.decode(try r.take(r.remaining, "coded latents"), count: count) else {
-                throw VTKFormatError(file: file, kind: .malformed, location: location, offset: codedAt,
-                                     message: "range-coded latents are malformed (wrong start byte, too short or too long)")
+                throw VTKFormatError(.malformed, file: file, location: location, offset: codedAt,
+                                     "range-coded latents are malformed (wrong start byte, too short or too long)")
             }
             return quantizer.dequantize(symbols, ranges: ranges)
         }
@@ -117,7 +117,7 @@ enum GroupCoding {
     }
 
     private static func invalid(_ file: String, _ index: Int, _ message: String) -> VTKFormatError {
-        VTKFormatError(file: file, kind: .invalidLatents, location: "group \(index)", message: message)
+        VTKFormatError(.invalidLatents, file: file, location: "group \(index)", message)
     }
 }
 

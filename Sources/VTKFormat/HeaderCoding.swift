@@ -92,8 +92,8 @@ extension VTKHeader {
         let framesAt = r.fileOffset
         let frames = try r.u64("frame count")
         guard frames >= 1, frames <= 1 << 40 else {
-            throw VTKFormatError(file: file, kind: .malformed, location: "header", offset: framesAt,
-                                 message: "frame count \(frames) is out of range 1...2^40")
+            throw VTKFormatError(.malformed, file: file, location: "header", offset: framesAt,
+                                 "frame count \(frames) is out of range 1...2^40")
         }
         let u32Max = Int(UInt32.max)
         let rate = VTKRational(num: try r.count("frame rate numerator", in: 1...u32Max),
@@ -125,8 +125,8 @@ extension VTKHeader {
             encoding = .quantized(bits: Int(bits))
             predictionStride = try r.count("prediction stride", in: 1...(tokens - 1))
         default:
-            throw VTKFormatError(file: file, kind: .malformed, location: "header", offset: encodingAt,
-                                 message: "unknown latent encoding (kind \(kind), bits \(bits), scheme \(scheme))")
+            throw VTKFormatError(.malformed, file: file, location: "header", offset: encodingAt,
+                                 "unknown latent encoding (kind \(kind), bits \(bits), scheme \(scheme))")
         }
         let entries = try r.count("metadata entry count", in: 0...VTKFormat.maxMetadataEntries)
         var metadata: [String: String] = [:]
@@ -135,8 +135,8 @@ extension VTKHeader {
             let keyAt = r.fileOffset
             let key = try r.string("metadata key \(i)", maxBytes: VTKFormat.maxNameBytes)
             if let previousKey, !previousKey.lexicographicallyPrecedes(Array(key.utf8)) {
-                throw VTKFormatError(file: file, kind: .malformed, location: "header", offset: keyAt,
-                                     message: "metadata key \(i) is duplicated or out of order")
+                throw VTKFormatError(.malformed, file: file, location: "header", offset: keyAt,
+                                     "metadata key \(i) is duplicated or out of order")
             }
             previousKey = Array(key.utf8)
             metadata[key] = try r.string("metadata value \(i)", maxBytes: VTKFormat.maxMetadataValueBytes)
@@ -154,7 +154,7 @@ extension VTKHeader {
     /// Checks every field is in the range the file format can hold; used before writing.
     func validate(file: String) throws {
         func fail(_ message: String) -> VTKFormatError {
-            VTKFormatError(file: file, kind: .malformed, location: "header", message: message)
+            VTKFormatError(.malformed, file: file, location: "header", message)
         }
         func check(_ name: String, _ value: Int, _ range: ClosedRange<Int>) throws {
             guard range.contains(value) else {
@@ -201,15 +201,15 @@ extension VTKHeader {
         for factor in [tiling.columns, tiling.rows, tokensPerTile, latentChannels] {
             let (p, overflow) = product.multipliedReportingOverflow(by: factor)
             guard !overflow, p <= VTKFormat.maxValuesPerGroup else {
-                throw VTKFormatError(file: file, kind: .malformed, location: "header", offset: offset,
-                                     message: "a group would hold more than 2^27 latent values (tiles x tokens x channels)")
+                throw VTKFormatError(.malformed, file: file, location: "header", offset: offset,
+                                     "a group would hold more than 2^27 latent values (tiles x tokens x channels)")
             }
             product = p
         }
         let sets = predictionStride > 0 ? 2 : 1
         if case .quantized(let bits) = encoding, sets * latentChannels << bits > GroupCoding.maxCoderContexts {
-            throw VTKFormatError(file: file, kind: .malformed, location: "header", offset: offset,
-                                 message: "\(latentChannels) channels at \(bits) bits need more than 2^24 coder contexts")
+            throw VTKFormatError(.malformed, file: file, location: "header", offset: offset,
+                                 "\(latentChannels) channels at \(bits) bits need more than 2^24 coder contexts")
         }
     }
 }

@@ -1,5 +1,7 @@
 // The one error type of VTKFormat: every failure names the file, where in it (record and byte
-// offset) when that is known, and the cause, on one line.
+// offset) when that is known, and the cause, on one line. It has the shape of SafeTensors'
+// `FileError` (kind, file, place, detail; message = "<file><place>: <detail>") written out
+// here, because VTKFormat depends on no other module.
 import Foundation
 
 /// A failure reading, writing or validating a .vtk file. `errorDescription` is one line:
@@ -27,38 +29,40 @@ public struct VTKFormatError: LocalizedError, Equatable, Sendable {
         case io
     }
 
-    /// The file's last path component (or a caller-chosen label such as "<memory>").
-    public var file: String
     /// The failure class.
-    public var kind: Kind
-    /// Byte offset in the file where the failing structure starts, when known.
-    public var offset: Int?
+    public let kind: Kind
+    /// The file's last path component (or a caller-chosen label such as "<memory>").
+    public let file: String
     /// The structure, e.g. "header", "record 7", when known.
-    public var location: String?
-    /// The cause, with stored/expected values where they help.
-    public var message: String
+    public let location: String?
+    /// Byte offset in the file where the failing structure starts, when known.
+    public let offset: Int?
+    /// The cause, with stored/expected values where they help; without the file or place.
+    public let detail: String
 
-    /// Builds an error; see the properties for the meaning of each part.
-    public init(file: String, kind: Kind, location: String? = nil, offset: Int? = nil, message: String) {
-        self.file = file
+    /// An error of `kind` in `file` (at `location` and `offset`, where known) with the cause `detail`.
+    public init(_ kind: Kind, file: String, location: String? = nil, offset: Int? = nil, _ detail: String) {
         self.kind = kind
+        self.file = file
         self.location = location
         self.offset = offset
-        self.message = message
+        self.detail = detail
     }
 
-    /// One line: file, location, offset, cause.
-    public var errorDescription: String? {
-        var parts = [file]
+    /// Where in the file: ": record 7 at byte 91234", ": header", ": at byte 0" or "".
+    public var place: String {
         switch (location, offset) {
-        case let (location?, offset?): parts.append("\(location) at byte \(offset)")
-        case let (location?, nil): parts.append(location)
-        case let (nil, offset?): parts.append("at byte \(offset)")
-        case (nil, nil): break
+        case let (location?, offset?): ": \(location) at byte \(offset)"
+        case let (location?, nil): ": \(location)"
+        case let (nil, offset?): ": at byte \(offset)"
+        case (nil, nil): ""
         }
-        parts.append(message)
-        return parts.joined(separator: ": ")
     }
+
+    /// The one-line message: `"<file><place>: <detail>"`.
+    public var message: String { "\(file)\(place): \(detail)" }
+
+    public var errorDescription: String? { message }
 }
 
 /// Hexadecimal spelling used in CRC messages: `0x0000abcd`.

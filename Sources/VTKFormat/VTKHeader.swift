@@ -157,8 +157,8 @@ public struct VTKHeader: Sendable, Equatable {
         guard sha256 != modelSHA256 else { return }
         let loaded = name.map { "\($0) " } ?? ""
         throw VTKFormatError(
-            file: file.isEmpty ? "<vtk>" : file, kind: .modelMismatch,
-            message: "made with model \(modelName) (sha256 \(Hex.string(modelSHA256))) but the loaded model is "
+            .modelMismatch, file: file.isEmpty ? "<vtk>" : file,
+            "made with model \(modelName) (sha256 \(Hex.string(modelSHA256))) but the loaded model is "
                 + "\(loaded)(sha256 \(Hex.string(sha256))); pass the weights it was made with")
     }
 }

@@ -92,7 +92,7 @@ public final class VTKReader {
     }
 
     private func error(_ kind: VTKFormatError.Kind, _ location: String, _ offset: Int, _ message: String) -> VTKFormatError {
-        VTKFormatError(file: name, kind: kind, location: location, offset: offset, message: message)
+        VTKFormatError(kind, file: name, location: location, offset: offset, message)
     }
 
     private func readPayload(_ record: Record, location: String) throws -> ArraySlice<UInt8> {
@@ -109,40 +109,40 @@ public final class VTKReader {
 
     private static func readHeader(_ source: ByteSource, _ name: String) throws -> (VTKHeader, Int) {
         let size = source.size
-        guard size > 0 else { throw VTKFormatError(file: name, kind: .badMagic, offset: 0, message: "empty file, not a .vtk file") }
+        guard size > 0 else { throw VTKFormatError(.badMagic, file: name, offset: 0, "empty file, not a .vtk file") }
         let magicBytes = try source.read(at: 0, count: min(size, VTKFormat.magic.count))
         guard magicBytes.elementsEqual(VTKFormat.magic.prefix(magicBytes.count)) else {
-            throw VTKFormatError(file: name, kind: .badMagic, offset: 0,
-                                 message: "not a .vtk file (wrong magic bytes \(Hex.string(magicBytes.prefix(8))))")
+            throw VTKFormatError(.badMagic, file: name, offset: 0,
+                                 "not a .vtk file (wrong magic bytes \(Hex.string(magicBytes.prefix(8))))")
         }
         guard size >= VTKFormat.prefixLength else {
-            throw VTKFormatError(file: name, kind: .truncated, location: "header", offset: size,
-                                 message: "file of \(size) bytes ends inside the 16-byte prefix: truncated")
+            throw VTKFormatError(.truncated, file: name, location: "header", offset: size,
+                                 "file of \(size) bytes ends inside the 16-byte prefix: truncated")
         }
         var r = ByteReader(try source.read(at: 0, count: VTKFormat.prefixLength), baseOffset: 0, file: name, location: "header")
         _ = try r.take(8, "magic")
         let version = try r.u16("format version")
         guard version == VTKFormat.version else {
-            throw VTKFormatError(file: name, kind: .unsupportedVersion, offset: 8,
-                                 message: "format version \(version) is not supported (this build reads version \(VTKFormat.version)); use a newer vtkc")
+            throw VTKFormatError(.unsupportedVersion, file: name, offset: 8,
+                                 "format version \(version) is not supported (this build reads version \(VTKFormat.version)); use a newer vtkc")
         }
-        guard try r.u16("reserved") == 0 else { throw VTKFormatError(file: name, kind: .malformed, location: "header", offset: 10, message: "reserved field is not 0") }
+        guard try r.u16("reserved") == 0 else { throw VTKFormatError(.malformed, file: name, location: "header", offset: 10, "reserved field is not 0") }
         let length = Int(try r.u32("header length"))
         guard length <= VTKFormat.maxHeaderLength else {
-            throw VTKFormatError(file: name, kind: .malformed, location: "header", offset: 12, message: "header length \(length) exceeds 16 MiB")
+            throw VTKFormatError(.malformed, file: name, location: "header", offset: 12, "header length \(length) exceeds 16 MiB")
         }
         let end = VTKFormat.prefixLength + length + 4
         guard end <= size else {
-            throw VTKFormatError(file: name, kind: .truncated, location: "header", offset: size,
-                                 message: "header of \(length) bytes runs past the end of the \(size)-byte file: truncated")
+            throw VTKFormatError(.truncated, file: name, location: "header", offset: size,
+                                 "header of \(length) bytes runs past the end of the \(size)-byte file: truncated")
         }
         let all = try source.read(at: 0, count: end)
         let crcAt = all.startIndex + end - 4
         let stored = all[crcAt..<(crcAt + 4)].reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
         let computed = CRC32.checksum(all[all.startIndex..<crcAt])
         guard stored == computed else {
-            throw VTKFormatError(file: name, kind: .crcMismatch, location: "header", offset: end - 4,
-                                 message: "CRC mismatch (stored \(hex32(stored)), computed \(hex32(computed)))")
+            throw VTKFormatError(.crcMismatch, file: name, location: "header", offset: end - 4,
+                                 "CRC mismatch (stored \(hex32(stored)), computed \(hex32(computed)))")
         }
         let header = try VTKHeader.decode(payload: all[(all.startIndex + VTKFormat.prefixLength)..<crcAt], file: name)
         return (header, end)

@@ -48,11 +48,11 @@ public final class VTKWriter {
         let name = url.lastPathComponent
         let prefix = try header.encodedPrefix(file: name)
         guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
-            throw VTKFormatError(file: name, kind: .io, message: "cannot create \(url.path)")
+            throw VTKFormatError(.io, file: name, "cannot create \(url.path)")
         }
         do { handle = try FileHandle(forWritingTo: url) } catch {
             removeFile()
-            throw VTKFormatError(file: name, kind: .io, message: "cannot open \(url.path) (\(error.localizedDescription))")
+            throw VTKFormatError(.io, file: name, "cannot open \(url.path) (\(error.localizedDescription))")
         }
         prefixLength = prefix.count
         try write(prefix)
@@ -74,7 +74,7 @@ public final class VTKWriter {
     public func setAudio(_ bytes: [UInt8]) throws {
         try checkOpen("add audio")
         guard !audioWritten else {
-            throw VTKFormatError(file: name, kind: .misuse, message: "audio was already written")
+            throw VTKFormatError(.misuse, file: name, "audio was already written")
         }
         try write(Records.frame(.audio, bytes))
         audioWritten = true
@@ -89,8 +89,8 @@ public final class VTKWriter {
         var final = header
         final.frameCount = frameCount ?? header.frameCount
         guard (1...(1 << 40)).contains(final.frameCount), final.groupCount == groupsWritten else {
-            throw VTKFormatError(file: name, kind: .misuse,
-                                 message: "\(final.frameCount) frames need \(final.groupCount) groups but \(groupsWritten) were appended")
+            throw VTKFormatError(.misuse, file: name,
+                                 "\(final.frameCount) frames need \(final.groupCount) groups but \(groupsWritten) were appended")
         }
         if final.frameCount != header.frameCount { try patchHeader(final) }
         try write(Records.frame(.end, Records.endPayload(groups: groupsWritten, audioRecords: audioWritten ? 1 : 0)))
@@ -99,7 +99,7 @@ public final class VTKWriter {
             try handle?.close()
         } catch {
             fail()
-            throw VTKFormatError(file: name, kind: .io, message: "cannot close the output (\(error.localizedDescription))")
+            throw VTKFormatError(.io, file: name, "cannot close the output (\(error.localizedDescription))")
         }
         handle = nil
         finished = true
@@ -116,21 +116,21 @@ public final class VTKWriter {
             _ = try handle?.seekToEnd()
         } catch {
             fail()
-            throw VTKFormatError(file: name, kind: .io, offset: 0, message: "cannot rewrite the header (\(error.localizedDescription))")
+            throw VTKFormatError(.io, file: name, offset: 0, "cannot rewrite the header (\(error.localizedDescription))")
         }
         header = final
     }
 
     private func checkOpen(_ action: String) throws {
         guard handle != nil, !finished else {
-            throw VTKFormatError(file: name, kind: .misuse, message: "cannot \(action): the writer is finished or failed")
+            throw VTKFormatError(.misuse, file: name, "cannot \(action): the writer is finished or failed")
         }
     }
 
     private func write(_ bytes: [UInt8]) throws {
         do { try handle?.write(contentsOf: bytes) } catch {
             fail()
-            throw VTKFormatError(file: name, kind: .io, offset: bytesWritten, message: "write failed (\(error.localizedDescription))")
+            throw VTKFormatError(.io, file: name, offset: bytesWritten, "write failed (\(error.localizedDescription))")
         }
         bytesWritten += bytes.count
     }

@@ -12,8 +12,9 @@ public enum BLASCore {
     /// Kernel sets that use AVX2 and FMA or AVX-512 (OpenBLAS's names).
     static let modern: Set<String> = ["Haswell", "Zen", "SkylakeX", "Cooperlake", "SapphireRapids", "Excavator"]
 
-    /// The environment variable that marks a process `vtkc` started again with a chosen core.
-    public static let selectionMark = "VTKC_BLAS_CORE_SELECTED"
+    /// The environment variable that marks a process `vtkc` started again with a chosen core
+    /// (its value: the core it replaced).
+    static let selectionMark = "VTKC_BLAS_CORE_SELECTED"
 
     /// OpenBLAS's name of the kernel set in use, e.g. "Cooperlake" or "Prescott".
     public static var name: String { String(cString: vtkc_blas_corename()) }
@@ -36,8 +37,12 @@ public enum BLASCore {
         recommended != nil && !modern.contains(core)
     }
 
+    /// The fallback kernel set OpenBLAS first loaded, when this process is one `vtkc` started
+    /// again to replace it; nil otherwise.
+    public static var replacedCore: String? { ProcessInfo.processInfo.environment[selectionMark] }
+
     /// Whether this process is one `vtkc` started again to choose the core.
-    public static var selectedByVTKC: Bool { ProcessInfo.processInfo.environment[selectionMark] != nil }
+    public static var selectedByVTKC: Bool { replacedCore != nil }
 
     /// The environment for running this program again on the recommended kernels, or nil when
     /// the kernels in use are fine (or this process already is such a run).

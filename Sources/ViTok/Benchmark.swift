@@ -2,7 +2,8 @@ import COpenBLAS
 import Foundation
 
 /// Work counts and a plain-sgemm baseline, for `vtkc bench`: the engine's speed is reported as
-/// a ratio to what cblas_sgemm alone achieves on the model's own product shapes.
+/// a ratio to what cblas_sgemm alone achieves on the model's own product shapes (`run`, in
+/// EngineBenchmarkRun.swift, measures both).
 public enum EngineBenchmark {
     /// One matrix product of a forward pass: (m x k) times (k x n), `count` times per clip.
     public struct Product: Sendable {
@@ -10,6 +11,8 @@ public enum EngineBenchmark {
         public var m, n, k, count: Int
         /// Multiply-adds times two.
         public var flops: Double { 2 * Double(m) * Double(n) * Double(k) * Double(count) }
+        /// "m x n x k" without spaces, e.g. "1024x2304x768".
+        public var shape: String { "\(m)x\(n)x\(k)" }
     }
 
     /// The products of encoding (`decoder == false`) or decoding one clip.

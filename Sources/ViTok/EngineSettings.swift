@@ -17,9 +17,6 @@ public struct EngineSettings: Sendable, Equatable {
     /// Worker threads; outputs do not depend on it.
     public var threads: Int
 
-    /// Every core this process may use: the default thread count of every command.
-    public static var allCores: Int { Cores.available }
-
     public init(model: String? = nil, modelOriginName: String = "the given path",
                 precision: EnginePrecision = .default, attention: AttentionPrecision? = nil,
                 threads: Int? = nil) {
@@ -27,7 +24,7 @@ public struct EngineSettings: Sendable, Equatable {
         self.modelOriginName = modelOriginName
         self.precision = precision
         self.attention = attention
-        self.threads = max(1, threads ?? Self.allCores)
+        self.threads = max(1, threads ?? Cores.available)
     }
 
     /// Where the weights are. Throws a one-line `ViTokError` (kind `.io`) when none is
@@ -46,8 +43,7 @@ public struct EngineSettings: Sendable, Equatable {
 
     /// The model, loaded at `precision`, running on `threads`.
     public func loadModel() throws -> ViTokModel {
-        let model = try ViTokModel.load(try modelURL(), precision: precision, attention: attention)
-        model.threads = threads
-        return model
+        try ViTokModel.load(try modelURL(), precision: precision, attention: attention,
+                            threads: threads)
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import Installation
 import SafeTensors
 #if canImport(Glibc)
 import Glibc
@@ -14,8 +13,9 @@ final class FloatTensor: @unchecked Sendable {
     private let owned: FloatStorage?
     private let mapping: MappedFile?
 
-    /// Converts or views `entry` (F32/F16/BF16) as float32; throws when memory runs out.
-    init(_ entry: TensorEntry) throws {
+    /// Converts or views `entry` (F32/F16/BF16) as float32, converting on up to `threads`
+    /// threads; throws when memory runs out.
+    init(_ entry: TensorEntry, threads: Int) throws {
         shape = entry.shape
         count = entry.count
         let source = entry.mapping.base.map { $0 + entry.offset }
@@ -29,7 +29,7 @@ final class FloatTensor: @unchecked Sendable {
         if let source {
             let (from, to, dtype) = (SharedPointer(source.assumingMemoryBound(to: UInt8.self)),
                                      SharedPointer(storage.pointer), entry.dtype)
-            Self.inChunks(count) { range in
+            Self.inChunks(count, threads: threads) { range in
                 dtype.convert(UnsafeRawPointer(from.base + range.lowerBound * dtype.size),
                               count: range.count, into: to.base + range.lowerBound)
             }
@@ -39,20 +39,21 @@ final class FloatTensor: @unchecked Sendable {
         mapping = nil
     }
 
-    /// Expands int8 rows to owned float32 values (for the small matrices outside the blocks).
-    init(expanding matrix: Int8Rows) throws {
+    /// Expands int8 rows to owned float32 values on `threads` threads (for the small matrices
+    /// outside the blocks).
+    init(expanding matrix: Int8Rows, threads: Int) throws {
         shape = [matrix.rows, matrix.columns]
         count = matrix.count
         let storage = try FloatStorage(count: count)
-        Int8Rows.expand([(matrix, storage.pointer)], threads: Cores.available)
+        Int8Rows.expand([(matrix, storage.pointer)], threads: threads)
         owned = storage
         pointer = UnsafePointer(storage.pointer)
         mapping = nil
     }
 
-    /// Splits `count` items over the CPUs when there are at least 2^16 per CPU.
-    private static func inChunks(_ count: Int, _ body: @Sendable (Range<Int>) -> Void) {
-        let workers = min(Cores.available, count >> 16)
+    /// Splits `count` items over up to `threads` threads, at least 2^16 items per thread.
+    private static func inChunks(_ count: Int, threads: Int, _ body: @Sendable (Range<Int>) -> Void) {
+        let workers = min(threads, count >> 16)
         parallelRanges(count, threads: max(1, workers), body)
     }
 }

@@ -2,8 +2,8 @@ import Foundation
 import SafeTensors
 
 /// Everything that can go wrong while loading ViTok weights. The message names the file, the
-/// tensor (where there is one) and the cause, so a user can act on it.
-public struct ViTokError: LocalizedError, Equatable, Sendable {
+/// tensor (where there is one) and the cause, so a user can act on it (the `FileError` shape).
+public struct ViTokError: TensorFileError, Equatable, Sendable {
     /// What class of problem was found.
     public enum Kind: String, Sendable {
         /// The file could not be opened or read.
@@ -32,18 +32,23 @@ public struct ViTokError: LocalizedError, Equatable, Sendable {
 
     /// The class of problem.
     public let kind: Kind
-    /// A one-line, human-readable explanation.
-    public let message: String
+    /// The file concerned; nil when the problem is with the weights as a whole.
+    public let file: URL?
+    /// The tensor concerned, if any.
+    public let tensor: String?
+    /// The cause, without the file or tensor name.
+    public let detail: String
 
     /// Creates an error of `kind` for `file` (and `tensor`, if any) with the cause `detail`.
     public init(_ kind: Kind, file: URL?, tensor: String? = nil, _ detail: String) {
         self.kind = kind
-        var where_ = file.map { $0.lastPathComponent } ?? "weights"
-        if let tensor { where_ += ", tensor '\(tensor)'" }
-        message = "\(where_): \(detail)"
+        self.file = file
+        self.tensor = tensor
+        self.detail = detail
     }
 
-    public var errorDescription: String? { message }
+    /// The file's name, or "weights" when there is no one file.
+    public var fileLabel: String { file?.lastPathComponent ?? "weights" }
 }
 
 extension ViTokError {

@@ -28,7 +28,7 @@ public final class ViTokModel: @unchecked Sendable {
     private let encoder: Encoder
     private let decoder: Decoder
     private let lock = NSLock()
-    private var threadCount = Cores.available
+    private var threadCount: Int
     /// Workspaces of finished calls, kept for the next call of the same shape: fresh memory
     /// costs page faults (~40 MB per decoded clip), measurable against a 1-2 s forward pass.
     private var spareWorkspaces: [Workspace] = []
@@ -38,6 +38,7 @@ public final class ViTokModel: @unchecked Sendable {
     private init(store: WeightStore, url: URL, precision: EnginePrecision,
                  attention: AttentionPrecision) throws {
         config = store.config
+        threadCount = store.threads
         self.precision = precision
         self.attention = attention
         weightFiles = store.files
@@ -49,15 +50,18 @@ public final class ViTokModel: @unchecked Sendable {
 
     /// Loads a `.safetensors` file or a directory of shards to run at `precision` (by default
     /// `EnginePrecision.default`, int8, as every command of the CLI) with `attention` (nil:
-    /// `AttentionPrecision.automatic(for: precision)`). Throws a `ViTokError` naming the file
-    /// and tensor on malformed files, missing/invalid config, or missing, unused or
-    /// wrong-shaped tensors, and when the int8 library or the asked attention cannot run.
+    /// `AttentionPrecision.automatic(for: precision)`) on `threads` threads, which also convert
+    /// and expand the weights while loading (the values do not depend on it). Throws a
+    /// `ViTokError` naming the file and tensor on malformed files, missing/invalid config, or
+    /// missing, unused or wrong-shaped tensors, and when the int8 library or the asked
+    /// attention cannot run.
     public static func load(_ url: URL, precision: EnginePrecision = .default,
-                            attention: AttentionPrecision? = nil) throws -> ViTokModel {
+                            attention: AttentionPrecision? = nil,
+                            threads: Int = Cores.available) throws -> ViTokModel {
         let attention = attention ?? .automatic(for: precision)
         try attention.checkAvailable()
-        return try ViTokModel(store: WeightStore(url: url), url: url, precision: precision,
-                              attention: attention)
+        return try ViTokModel(store: WeightStore(url: url, threads: threads), url: url,
+                              precision: precision, attention: attention)
     }
 
     /// The oneDNN implementation of the bf16 attention products (e.g. "brg:avx512_core_bf16"),

@@ -1,4 +1,5 @@
 import Foundation
+import Installation
 import SafeTensors
 
 /// The tensors of one ViTok model, from a single safetensors file or a directory of shards,
@@ -12,10 +13,14 @@ final class WeightStore {
     let config: ViTokConfig
     /// The metadata of the first file.
     let metadata: [String: String]
+    /// Threads that convert and expand the tensors taken (the values do not depend on it).
+    let threads: Int
     private let tensors: TensorStore
 
-    /// Opens `url`: a .safetensors file, or a directory whose *.safetensors files are shards.
-    init(url: URL) throws {
+    /// Opens `url`: a .safetensors file, or a directory whose *.safetensors files are shards,
+    /// to convert its tensors on `threads` threads.
+    init(url: URL, threads: Int = Cores.available) throws {
+        self.threads = max(1, threads)
         files = try ViTokError.translating { try TensorStore.shardURLs(url) }
         var opened: [SafeTensorsFile] = []
         var config: ViTokConfig?
@@ -50,7 +55,7 @@ final class WeightStore {
     /// stored as I8 is dequantized with its companion `<name>_scale` (one scale per row).
     func take(_ name: String, shape: [Int]) throws -> FloatTensor {
         switch try takeMatrix(name, shape: shape) {
-        case .int8(let rows): return try FloatTensor(expanding: rows)
+        case .int8(let rows): return try FloatTensor(expanding: rows, threads: threads)
         case .float(let tensor): return tensor
         case .expanded: preconditionFailure("takeMatrix never returns expanded weights")
         }
@@ -60,13 +65,13 @@ final class WeightStore {
     /// for I8 storage the int8 rows and their `<name>_scale`, left compressed.
     func takeMatrix(_ name: String, shape: [Int]) throws -> LinearWeight {
         let entry = try ViTokError.translating { try tensors.take(name, shape: shape) }
-        guard entry.dtype == .i8 else { return .float(try FloatTensor(entry)) }
+        guard entry.dtype == .i8 else { return .float(try FloatTensor(entry, threads: threads)) }
         guard shape.count == 2, name.hasSuffix(".weight") else {
             throw ViTokError(.unsupportedDtype, file: entry.url, tensor: name,
                              "I8 is only allowed for Linear weights (with a weight_scale)")
         }
         let scales = try ViTokError.translating { try tensors.takeRowScales(of: entry) }
-        return .int8(Int8Rows(entry, rowScales: try FloatTensor(scales)))
+        return .int8(Int8Rows(entry, rowScales: try FloatTensor(scales, threads: threads)))
     }
 
     /// Throws when the file holds tensors that no `take` asked for.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Codec
 import Foundation
+import Installation
 import SafeOutput
 import ViTok
 import VTKFormat
@@ -13,7 +14,7 @@ struct RuntimeOptions: ParsableArguments {
     var requested: Int?
 
     /// The thread count to use.
-    var threads: Int { requested ?? EngineSettings.allCores }
+    var threads: Int { requested ?? Cores.available }
 
     func validate() throws {
         if let requested, !(1...1024).contains(requested) {

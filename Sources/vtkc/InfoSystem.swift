@@ -18,7 +18,7 @@ extension Info {
     }
 
     func describeSystem() throws {
-        let replaced = ProcessInfo.processInfo.environment[BLASCore.selectionMark]
+        let replaced = BLASCore.replacedCore
         let report = SystemReport(
             cpuFeatures: BLASCore.cpuFeatures, blasCore: BLASCore.name, blasCoreRecommended: BLASCore.recommended,
             blasCoreIsFallback: BLASCore.isFallback(), blasCoreReplaced: replaced,

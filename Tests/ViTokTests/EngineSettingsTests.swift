@@ -7,7 +7,7 @@ final class EngineSettingsTests: XCTestCase {
         let settings = EngineSettings()
         XCTAssertNil(settings.model)
         XCTAssertEqual(settings.precision, .int8)
-        XCTAssertEqual(settings.threads, EngineSettings.allCores)
+        XCTAssertEqual(settings.threads, ProcessInfo.processInfo.activeProcessorCount)
         XCTAssertEqual(EngineSettings(threads: 0).threads, 1)
     }
 

@@ -27,6 +27,33 @@ final class ThreadDeterminismTests: XCTestCase {
         try checkThreadCountIndependence(precision: .int8, attention: .bf16)
     }
 
+    /// Loading converts F16 tensors and expands I8 matrices on the given threads (here 4 parts
+    /// of 2^16 values each); the values are the same as on one thread.
+    func testWeightConversionAtLoadIsIdenticalForAnyThreadCount() throws {
+        let (rows, columns) = (512, 512)
+        let values = (0..<rows * columns).map { Float(($0 * 7919) % 2001 - 1000) / 997 }
+        let url = try writeSafetensors([
+            RawTensor("half.weight", shape: [rows, columns], floats: values, dtype: "F16"),
+            RawTensor("int8.weight", dtype: "I8", shape: [rows, columns],
+                      bytes: values.map { UInt8(bitPattern: Int8(($0 * 100).rounded())) }),
+            RawTensor("int8.weight_scale", shape: [rows], floats: (0..<rows).map { 0.01 + Float($0) / 4096 }),
+        ], metadata: ["vitok_config": Fixtures.smallConfig.jsonString()],
+           to: try temporaryDirectory(self).appendingPathComponent("big.safetensors"))
+        func load(threads: Int) throws -> [[Float]] {
+            let store = try WeightStore(url: url, threads: threads)
+            return try ["half.weight", "int8.weight"].map { name in
+                let tensor = try store.take(name, shape: [rows, columns])
+                return Array(UnsafeBufferPointer(start: tensor.pointer, count: tensor.count))
+            }
+        }
+        let one = try load(threads: 1)
+        XCTAssertEqual(one[0][1], Float(Float16(values[1])))
+        XCTAssertEqual(one[1][columns + 1], Float(Int8((values[columns + 1] * 100).rounded())) * (0.01 + 1 / 4096))
+        for threads in [2, 4] {
+            XCTAssertEqual(try load(threads: threads), one, "\(threads) threads")
+        }
+    }
+
     private func checkThreadCountIndependence(precision: EnginePrecision,
                                               attention: AttentionPrecision = .float32) throws {
         let config = Self.shallowSB4x8
