@@ -26,22 +26,16 @@ static inline void vtkc_dnnl_single_threaded(void) {
     if (set_threads && get_threads && get_threads() != 1) set_threads(1);
 }
 
-// A u8 (m x k, row-major) x s8 (k x n) -> s32 (m x n, row-major) matmul whose weights layout
-// is oneDNN's choice for this CPU (query it with dnnl_query_weights_md). Its scratchpad is the
-// caller's (vtkc_dnnl_matmul_execute brings one per call), which makes running one primitive on
-// several threads at once safe.
-static inline dnnl_status_t vtkc_dnnl_matmul_create(dnnl_engine_t engine, int64_t m, int64_t n,
-                                                    int64_t k, dnnl_primitive_desc_t *pd,
-                                                    dnnl_primitive_t *primitive) {
-    dnnl_memory_desc_t src, weights, dst;
-    dnnl_dims_t srcDims = {m, k}, weightDims = {k, n}, dstDims = {m, n};
-    dnnl_status_t status = dnnl_memory_desc_init_by_tag(&src, 2, srcDims, dnnl_u8, dnnl_ab);
-    if (status == dnnl_success)
-        status = dnnl_memory_desc_init_by_tag(&weights, 2, weightDims, dnnl_s8, dnnl_format_tag_any);
-    if (status == dnnl_success)
-        status = dnnl_memory_desc_init_by_tag(&dst, 2, dstDims, dnnl_s32, dnnl_ab);
+// A matmul primitive for the three memory descriptors (after `status`, the result of making
+// them), with a user-managed scratchpad; on failure *pd and *primitive are NULL.
+static inline dnnl_status_t vtkc_dnnl_matmul_primitive(dnnl_engine_t engine, dnnl_status_t status,
+                                                       const dnnl_memory_desc_t *src,
+                                                       const dnnl_memory_desc_t *weights,
+                                                       const dnnl_memory_desc_t *dst,
+                                                       dnnl_primitive_desc_t *pd,
+                                                       dnnl_primitive_t *primitive) {
     dnnl_matmul_desc_t desc;
-    if (status == dnnl_success) status = dnnl_matmul_desc_init(&desc, &src, &weights, NULL, &dst);
+    if (status == dnnl_success) status = dnnl_matmul_desc_init(&desc, src, weights, NULL, dst);
     *pd = NULL;
     *primitive = NULL;
     dnnl_primitive_attr_t attr = NULL;
@@ -56,6 +50,23 @@ static inline dnnl_status_t vtkc_dnnl_matmul_create(dnnl_engine_t engine, int64_
         *pd = NULL;
     }
     return status;
+}
+
+// A u8 (m x k, row-major) x s8 (k x n) -> s32 (m x n, row-major) matmul whose weights layout
+// is oneDNN's choice for this CPU (query it with dnnl_query_weights_md). Its scratchpad is the
+// caller's (vtkc_dnnl_matmul_execute brings one per call), which makes running one primitive on
+// several threads at once safe.
+static inline dnnl_status_t vtkc_dnnl_matmul_create(dnnl_engine_t engine, int64_t m, int64_t n,
+                                                    int64_t k, dnnl_primitive_desc_t *pd,
+                                                    dnnl_primitive_t *primitive) {
+    dnnl_memory_desc_t src, weights, dst;
+    dnnl_dims_t srcDims = {m, k}, weightDims = {k, n}, dstDims = {m, n};
+    dnnl_status_t status = dnnl_memory_desc_init_by_tag(&src, 2, srcDims, dnnl_u8, dnnl_ab);
+    if (status == dnnl_success)
+        status = dnnl_memory_desc_init_by_tag(&weights, 2, weightDims, dnnl_s8, dnnl_format_tag_any);
+    if (status == dnnl_success)
+        status = dnnl_memory_desc_init_by_tag(&dst, 2, dstDims, dnnl_s32, dnnl_ab);
+    return vtkc_dnnl_matmul_primitive(engine, status, &src, &weights, &dst, pd, primitive);
 }
 
 // Copies a PyTorch Linear weight (n x k int8, row-major, i.e. k x n with strides {1, k}) into
@@ -158,22 +169,7 @@ static inline dnnl_status_t vtkc_dnnl_matmul_bf16_create(dnnl_engine_t engine, i
         status = dnnl_memory_desc_init_by_strides(&weights, 2, weightDims, dnnl_bf16, weightStrides);
     if (status == dnnl_success)
         status = dnnl_memory_desc_init_by_tag(&dst, 2, dstDims, dnnl_f32, dnnl_ab);
-    dnnl_matmul_desc_t desc;
-    if (status == dnnl_success) status = dnnl_matmul_desc_init(&desc, &src, &weights, NULL, &dst);
-    *pd = NULL;
-    *primitive = NULL;
-    dnnl_primitive_attr_t attr = NULL;
-    if (status == dnnl_success) status = dnnl_primitive_attr_create(&attr);
-    if (status == dnnl_success)
-        status = dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user);
-    if (status == dnnl_success) status = dnnl_primitive_desc_create(pd, &desc, attr, engine, NULL);
-    if (status == dnnl_success) status = dnnl_primitive_create(primitive, *pd);
-    if (attr) dnnl_primitive_attr_destroy(attr);
-    if (status != dnnl_success && *pd) {
-        dnnl_primitive_desc_destroy(*pd);
-        *pd = NULL;
-    }
-    return status;
+    return vtkc_dnnl_matmul_primitive(engine, status, &src, &weights, &dst, pd, primitive);
 }
 
 // The implementation oneDNN chose for `pd` (e.g. "brg:avx512_core_vnni"), or "".
