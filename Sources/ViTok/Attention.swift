@@ -5,7 +5,7 @@ import Foundation
 /// the workers: float32 on OpenBLAS, or bf16 on oneDNN (`AttentionPrecision`). Every tile's
 /// products run single-threaded with shapes that do not depend on the thread count.
 extension TransformerBlock {
-    /// Runs attention on `ws.qkv` (or, with `bf16`, on the heads `splitHeadsBF16` wrote) into
+    /// Runs attention on `ws.qkv` (or, with `bf16`, on the heads `prepareAttention` wrote) into
     /// `ws.attention`.
     func attend(_ ws: Workspace, clips: Int, tokens: Int, bf16: BF16Attention?, threads: Int) {
         let tile = min(Workspace.queryTile, tokens)
@@ -28,37 +28,27 @@ extension TransformerBlock {
                 let count = min(tile, tokens - first)
                 let o = out.base + (clip * tokens + first) * width + head * 64
                 if let bf16 {
-                    // q, k and v of this head, each tokens x 64 (see splitHeadsBF16).
+                    // q, k and v of this head, each tokens x 64 (see prepareAttention).
                     let part = tokens * 64
                     let q = halves.base + (clip * 3 * heads + head) * part
-                    let (k, v) = (q + heads * part, q + 2 * heads * part)
-                    let p = probabilities.base + worker * tile * tokens
                     let headOut = headOutputs.base + worker * tile * 64
-                    bf16.scores(q + first * 64, k, rows: count, into: s)
+                    bf16.scores(q + first * 64, q + heads * part, rows: count, into: s)
                     softmaxNumerators(s, rows: count, columns: tokens, sums: rowSums)
+                    let p = probabilities.base + worker * tile * tokens
                     roundToBF16(s, count: count * tokens, into: p)
-                    bf16.weightedValues(p, v, rows: count, into: headOut)
-                    for r in 0..<count {
-                        let inverse = 1 / rowSums[r]
-                        let (row, source) = (o + r * width, headOut + r * 64)
-                        for j in 0..<64 { row[j] = source[j] * inverse }
-                    }
-                    continue
-                }
-                let clipBase = qkv.base + clip * tokens * stride
-                let q = clipBase + first * stride + head * 64
-                let k = clipBase + width + head * 64
-                let v = clipBase + 2 * width + head * 64
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(count), Int32(tokens),
-                            64, 1, q, Int32(stride), k, Int32(stride), 0, s, Int32(tokens))
-                softmaxNumerators(s, rows: count, columns: tokens, sums: rowSums)
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(count), 64,
-                            Int32(tokens), 1, s, Int32(tokens), v, Int32(stride), 0, o,
-                            Int32(width))
-                for r in 0..<count {
-                    let inverse = 1 / rowSums[r]
-                    let row = o + r * width
-                    for j in 0..<64 { row[j] *= inverse }
+                    bf16.weightedValues(p, q + 2 * heads * part, rows: count, into: headOut)
+                    normalize(headOut, stride: 64, rows: count, sums: rowSums, into: o, stride: width)
+                } else {
+                    let q = qkv.base + (clip * tokens + first) * stride + head * 64
+                    let (k, v) = (qkv.base + clip * tokens * stride + width + head * 64,
+                                  qkv.base + clip * tokens * stride + 2 * width + head * 64)
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(count), Int32(tokens),
+                                64, 1, q, Int32(stride), k, Int32(stride), 0, s, Int32(tokens))
+                    softmaxNumerators(s, rows: count, columns: tokens, sums: rowSums)
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(count), 64,
+                                Int32(tokens), 1, s, Int32(tokens), v, Int32(stride), 0, o,
+                                Int32(width))
+                    normalize(o, stride: width, rows: count, sums: rowSums, into: o, stride: width)
                 }
             }
         }
@@ -69,10 +59,13 @@ extension TransformerBlock {
         }
     }
 
-    /// Rounds the q, k and v of qkv rows `rows` (after RoPE) to bf16 into `halves`, laid out
-    /// per clip as [q, k, v][head][token][64], so that each head's q, k and v are contiguous.
-    func splitHeadsBF16(_ qkv: UnsafePointer<Float>, rows: Range<Int>, tokens: Int,
-                        into halves: UnsafeMutablePointer<UInt16>) {
+    /// Applies RoPE (and the 1/8 scale) to the q and k of qkv rows `rows`; with `halves`,
+    /// also rounds their q, k and v to bf16 into it, laid out per clip as
+    /// [q, k, v][head][token][64], so that each head's q, k and v are contiguous.
+    func prepareAttention(_ qkv: UnsafeMutablePointer<Float>, rows: Range<Int>, tokens: Int,
+                          rope: RopeTable, halves: UnsafeMutablePointer<UInt16>?) {
+        rotateQueriesAndKeys(qkv, rows: rows, tokens: tokens, rope: rope)
+        guard let halves else { return }
         let part = tokens * 64
         for row in rows {
             let (clip, token) = (row / tokens, row % tokens)
@@ -84,6 +77,17 @@ extension TransformerBlock {
                 }
             }
         }
+    }
+}
+
+/// out[r][0..<64] = x[r][0..<64] / sums[r] for `rows` rows (x and out may be the same rows).
+private func normalize(_ x: UnsafePointer<Float>, stride xStride: Int, rows: Int,
+                       sums: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>,
+                       stride outStride: Int) {
+    for r in 0..<rows {
+        let inverse = 1 / sums[r]
+        let (source, row) = (x + r * xStride, out + r * outStride)
+        for j in 0..<64 { row[j] = source[j] * inverse }
     }
 }
 

@@ -29,7 +29,7 @@ extension TransformerBlock {
                                       SharedPointer(ws.rowZeros))
         let (products, productColumns) = (SharedPointer(ws.products), ws.productColumns)
         let codeColumns = ws.codeColumns
-        let halves = SharedPointer(ws.qkvBF16)
+        let halves = bf16 == nil ? nil : SharedPointer(ws.qkvBF16)
         let (width, hidden, block) = (width, hidden, self)
         parallelRows(rows, threads: threads) { range in
             let (first, count) = (range.lowerBound, range.count)
@@ -40,10 +40,8 @@ extension TransformerBlock {
             let qkvRows = qkvBuffer.base + first * 3 * width
             block.norm1.apply(x.base + first * width, rows: count, into: normedRows)
             piece.product(layers.qkv, normedRows, into: qkvRows)
-            block.rotateQueriesAndKeys(qkvBuffer.base, rows: range, tokens: tokens, rope: rope)
-            if bf16 != nil {
-                block.splitHeadsBF16(qkvBuffer.base, rows: range, tokens: tokens, into: halves.base)
-            }
+            block.prepareAttention(qkvBuffer.base, rows: range, tokens: tokens, rope: rope,
+                                   halves: halves?.base)
         }
         attend(ws, clips: clips, tokens: tokens, bf16: bf16, threads: threads)
         parallelRows(rows, threads: threads) { range in

@@ -71,17 +71,15 @@ struct TransformerBlock: Sendable {
                                       SharedPointer(ws.qkv))
         let (attention, gate, up) = (SharedPointer(ws.attention), SharedPointer(ws.gate),
                                      SharedPointer(ws.up))
-        let halves = SharedPointer(ws.qkvBF16)
+        let halves = bf16 == nil ? nil : SharedPointer(ws.qkvBF16)
         let (width, hidden) = (width, hidden)
         parallelRows(rows, threads: threads) { range in
             let (first, count) = (range.lowerBound, range.count)
             block.norm1.apply(x.base + first * width, rows: count, into: normed.base + first * width)
             block.qkv.apply(normed.base + first * width, rows: count,
                             into: qkvBuffer.base + first * 3 * width)
-            block.rotateQueriesAndKeys(qkvBuffer.base, rows: range, tokens: tokens, rope: rope)
-            if bf16 != nil {
-                block.splitHeadsBF16(qkvBuffer.base, rows: range, tokens: tokens, into: halves.base)
-            }
+            block.prepareAttention(qkvBuffer.base, rows: range, tokens: tokens, rope: rope,
+                                   halves: halves?.base)
         }
         attend(ws, clips: clips, tokens: tokens, bf16: bf16, threads: threads)
         parallelRows(rows, threads: threads) { range in
