@@ -35,7 +35,7 @@ public struct BatchResult: Sendable, Equatable, Encodable {
     /// Time spent on this input.
     public var seconds: Double
 
-    private enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case path, output, status, error, frames, groups, bytes, seconds
     }
 
@@ -87,22 +87,21 @@ public final class BatchCompressor {
     }
 
     /// The whole batch: plans `entries` under `outputDirectory` (made when missing), compresses
-    /// each, writes one JSON line per input to the file `report` names (an `OutputTarget`,
-    /// replaced when it exists, committed at the end; keys sorted) and returns the results in
-    /// order, calling `done` after each input.
+    /// each, writes one JSON line per input to the file `report` names (see `BatchReport`:
+    /// an earlier report is replaced, any other file only with `rewriteAll`; committed at the
+    /// end) and returns the results in order, calling `done` after each input.
     public func run(_ entries: [CatalogEntry], outputDirectory: String, shard: ShardPlan? = nil,
                     report: String? = nil, done: (BatchResult) -> Void = { _ in }) throws -> [BatchResult] {
         let items = try Self.plan(entries, outputDirectory: outputDirectory, shard: shard)
+        var report = try report.map {
+            try BatchReport(path: $0, inputs: entries.map(\.path), replaceAnything: rewriteAll)
+        }
         try Self.makeDirectory(outputDirectory, for: "use it as the output directory")
-        let report = try report.map { try OutputTarget(path: $0, overwrite: true) }
-        var lines: [UInt8] = []
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let results = run(items) { result in
-            lines += (try? encoder.encode(result)).map { Array($0) + [0x0A] } ?? []
+            report?.append(result)
             done(result)
         }
-        try report?.commit(Data(lines))
+        try report?.commit()
         return results
     }
 

@@ -16,6 +16,8 @@ public enum CodecError: LocalizedError, Equatable, Sendable {
     case inconsistentFile(path: String, detail: String)
     /// A batch's inputs (files, directories, a list) hold no file with a video extension.
     case noVideoFiles(inputs: [String], extensions: String)
+    /// The batch report's path holds a file that no earlier batch wrote.
+    case notABatchReport(path: String, reason: String)
 
     public var errorDescription: String? {
         switch self {
@@ -33,6 +35,8 @@ public enum CodecError: LocalizedError, Equatable, Sendable {
             return "\(path): \(detail)"
         case .noVideoFiles(let inputs, let extensions):
             return "no video files (\(extensions)) in \(inputs.joined(separator: ", "))"
+        case .notABatchReport(let path, let reason):
+            return "\(path) exists and is not a vtkc batch report (\(reason))"
         }
     }
 }

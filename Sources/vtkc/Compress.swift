@@ -48,7 +48,8 @@ struct Compress: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp(
         "Batch: write one JSON line per input (path, output, status ok|skipped|failed, error, "
-            + "frames, groups, bytes, seconds) to this file, replacing it.", valueName: "file.jsonl"))
+            + "frames, groups, bytes, seconds) to this file at the end. A report an earlier batch "
+            + "wrote is replaced; any other existing file is refused unless -y.", valueName: "file.jsonl"))
     var report: String?
 
     @Option(name: .long, help: ArgumentHelp(

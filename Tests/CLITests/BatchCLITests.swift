@@ -252,4 +252,43 @@ final class BatchCLITests: XCTestCase {
         XCTAssertEqual(listed.status, 0, listed.stderr)
         XCTAssertEqual(Set(try Self.tree(dir.appendingPathComponent("out")).keys), ["x/a.vtk", "y/a.vtk"])
     }
+
+    /// --report replaces an earlier report, refuses any other file unless -y, and never an input.
+    func testTheReportReplacesOnlyAnEarlierReport() throws {
+        let dir = try CodecCLI.scratch(self)
+        try CodecCLI.writeClip(dir.appendingPathComponent("a.mp4"), width: 36, height: 36, frames: 4, shift: 0)
+        let notes = dir.appendingPathComponent("notes.txt")
+        try Data("my notes\n".utf8).write(to: notes)
+        let clip = try Data(contentsOf: dir.appendingPathComponent("a.mp4"))
+        func batch(_ report: String, _ extra: [String] = []) throws -> CodecCLI.Result {
+            try CodecCLI.run(["compress", "a.mp4", "-o", "out", "--model", model, "-q", "--report", report] + extra, in: dir)
+        }
+        for extra in [[], ["-y"]] {
+            let input = try batch("a.mp4", extra)
+            XCTAssertEqual(input.status, 1, input.stderr)
+            XCTAssertTrue(input.stderr.contains("the report a.mp4 is the input a.mp4"), input.stderr)
+        }
+        let foreign = try batch("notes.txt")
+        XCTAssertEqual(foreign.status, 1, foreign.stderr)
+        XCTAssertEqual(foreign.stderr.split(separator: "\n").count, 1, foreign.stderr)
+        XCTAssertTrue(foreign.stderr.contains("notes.txt exists and is not a vtkc batch report "
+                                              + "(its first line is not a JSON object); name another file, or pass -y"),
+                      foreign.stderr)
+        XCTAssertEqual(try Data(contentsOf: notes), Data("my notes\n".utf8))
+        XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("a.mp4")), clip)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("out").path), "no work before the refusal")
+
+        let replaced = try batch("notes.txt", ["-y"])
+        XCTAssertEqual(replaced.status, 0, replaced.stderr)
+        XCTAssertEqual(try Self.report(notes).mapValues { $0["status"] as? String }, ["a.mp4": "ok"])
+        // The earlier report is replaced without -y; the new one lists the finished input again.
+        let rerun = try batch("notes.txt")
+        XCTAssertEqual(rerun.status, 0, rerun.stderr)
+        XCTAssertEqual(try Self.report(notes).mapValues { $0["status"] as? String }, ["a.mp4": "skipped"])
+        // An empty file and a device are fine too.
+        try Data().write(to: dir.appendingPathComponent("empty.jsonl"))
+        XCTAssertEqual(try batch("empty.jsonl").status, 0)
+        XCTAssertEqual(try Self.report(dir.appendingPathComponent("empty.jsonl")).count, 1)
+        XCTAssertEqual(try batch("/dev/null").status, 0)
+    }
 }

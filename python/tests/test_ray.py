@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.vtkc_fixtures import REPO, TINY_MODEL, write_y4m
-from vtkc_py.batch import output_directory, shard_command
+from vtkc_py.batch import output_directory, report_refusal, shard_command
 
 ENV = dict(os.environ, PYTHONPATH=str(REPO / "python"), RAY_ADDRESS="", RAY_AUTH_MODE="disabled")
 
@@ -35,6 +35,24 @@ def test_arguments():
     done = subprocess.run([sys.executable, "-m", "vtkc_py.ray", "a.mp4", "-o", "d"], env=ENV, capture_output=True,
                           text=True)
     assert done.returncode == 2 and "give the vtkc compress arguments after --" in done.stderr
+
+
+def test_report_refusal(tmp_path):
+    """The merged report replaces an earlier report, never another file unless -y."""
+    report = tmp_path / "r.jsonl"
+    assert report_refusal(report, overwrite=False) is None
+    report.write_text("")
+    assert report_refusal(report, overwrite=False) is None
+    report.write_text(json.dumps(dict.fromkeys(["path", "output", "status", "error", "frames", "groups", "bytes",
+                                                "seconds"])) + "\n")
+    assert report_refusal(report, overwrite=False) is None
+    video = tmp_path / "a.mp4"
+    video.write_bytes(b"\x00\x00\x00\x18ftypisom" + bytes(100))
+    assert "not a vtkc batch report" in report_refusal(video, overwrite=False)
+    assert report_refusal(video, overwrite=True) is None
+    done = driver(["--report", str(video), "--", "x.mp4", "-o", "d"], cwd=tmp_path)
+    assert done.returncode == 2 and "not a vtkc batch report" in done.stderr
+    assert video.read_bytes().startswith(b"\x00\x00\x00\x18ftyp")
 
 
 STAND_IN = """\

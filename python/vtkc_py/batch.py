@@ -83,6 +83,25 @@ def read_report(path):
     return records
 
 
+def report_refusal(path, overwrite):
+    """Why a report must not be written to `path`, by the rule of `vtkc compress --report`:
+    an earlier report (first line a JSON object with the report's keys), an empty file or no
+    file may be replaced; any other regular file only with `overwrite` (-y). None when it may."""
+    path = Path(path)
+    if overwrite or not path.is_file() or path.stat().st_size == 0:
+        return None
+    with open(path, "rb") as f:
+        head = f.read(1 << 16)
+    first = head.split(b"\n", 1)
+    try:
+        record = json.loads(first[0]) if len(first) == 2 else None
+    except ValueError:
+        record = None
+    if isinstance(record, dict) and set(REPORT_KEYS) <= set(record):
+        return None
+    return f"{path} exists and is not a vtkc batch report; name another file, or pass -y to vtkc to replace it"
+
+
 def run_shard(vtkc, args, shard, shards, cwd, threads=None):
     """Runs shard `shard`/`shards` in `cwd` (so relative inputs, -o and --list resolve as in
     the caller's directory). Returns its report; raises ShardCrashed unless vtkc exited 0, or

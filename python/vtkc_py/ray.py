@@ -15,7 +15,8 @@ import os
 import sys
 
 import vtkc_py
-from vtkc_py.batch import ShardCrashed, find_vtkc, merge_reports, output_directory, run_shard, write_report
+from vtkc_py.batch import (ShardCrashed, find_vtkc, merge_reports, output_directory, report_refusal, run_shard,
+                           write_report)
 
 
 def parse(argv):
@@ -41,6 +42,9 @@ def parse(argv):
         output_directory(compress)
     except ValueError as e:
         ap.error(str(e))
+    refusal = args.report and report_refusal(args.report, overwrite="-y" in compress)
+    if refusal:
+        ap.error(refusal)
     for name in ("tasks", "cpus_per_task", "num_cpus"):
         value = getattr(args, name)
         if value is not None and value < 1:
