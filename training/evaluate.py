@@ -11,11 +11,14 @@ the input: PSNR (peak 255, mean of per-frame values, and of the pooled MSE), SSI
 frames; when weights/lpips_alexnet.safetensors or .gpu/ has it). Precisions: float32 runs the
 (dequantized) weights in float32, as `vtkc --precision float32` does; int8 runs the int8
 engine's arithmetic (training/vitok/int8.py: int8 weights, per-token 7-bit activations, exact
-integer products), as the default `vtkc --precision int8` does. The baseline has the same float count
+integer products) with float32 attention, as `vtkc --precision int8 --attention float32` does
+(and the default on CPUs without native bf16 kernels); int8-bf16 adds the engine's bf16
+attention, the default where oneDNN has native bf16 kernels (on the val clips the two differ by
+under 0.001 dB). The baseline has the same float count
 as a latent (16*18*18*3 = 15552 vs 16384): each frame bicubic-downsampled (antialiased) to
 18x18 and bicubic-upsampled back, clamped and rounded.
 
-    python -m training.evaluate MODEL [MODEL ...] [--precision float32 int8] [--baseline]
+    python -m training.evaluate MODEL [MODEL ...] [--precision float32 int8 int8-bf16] [--baseline]
                                 [--pack .gpu/pack.vtp] [--groups N] [--json F] [--markdown F]
 """
 from __future__ import annotations
@@ -92,8 +95,8 @@ class Scores:
 def evaluate_model(model, groups: torch.Tensor, device: torch.device, label: str, batch: int = 8,
                    lpips=None, precision: str = "float32") -> dict:
     model = copy.deepcopy(model).to(device).eval()
-    if precision == "int8":
-        to_int8(model)
+    if precision.startswith("int8"):
+        to_int8(model, attention="bf16" if precision == "int8-bf16" else "float32")
     scores = Scores(lpips)
     for i in range(0, len(groups), batch):
         ref = groups[i:i + batch].to(device)  # (B, T, H, W, 3) uint8
@@ -139,7 +142,9 @@ def load_lpips(device: torch.device):
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description="The val report: PSNR/SSIM/LPIPS of ViTok models.")
     ap.add_argument("models", nargs="*", help="fp32 safetensors files or int8 shard directories")
-    ap.add_argument("--precision", nargs="+", default=["float32", "int8"], choices=("float32", "int8"))
+    ap.add_argument("--precision", nargs="+", default=["float32", "int8"], choices=("float32", "int8", "int8-bf16"),
+                    help="int8: the int8 engine with float32 attention; int8-bf16: with bf16 attention, "
+                         "its default where oneDNN has native bf16 kernels")
     ap.add_argument("--baseline", action="store_true", help="also the bicubic 18x18 baseline")
     ap.add_argument("--pack", default="", help="read val clips from this frame pack")
     ap.add_argument("--data", default=DATA)

@@ -8,6 +8,7 @@ enum Fixtures {
     static let int8Model = golden.appendingPathComponent("tiny-int8")
     static let io = golden.appendingPathComponent("io.safetensors")
     static let int8IO = golden.appendingPathComponent("io-int8.safetensors")
+    static let int8BF16IO = golden.appendingPathComponent("io-int8-bf16.safetensors")
     /// The smallest valid config (width 64, one head, one block per tower) for malformed-file tests.
     static let smallConfig = ViTokConfig(encoderWidth: 64, encoderDepth: 1, encoderHeads: 1,
                                          encoderMlpHidden: 16, decoderWidth: 64, decoderDepth: 1,
