@@ -33,8 +33,9 @@ extension TransformerBlock {
                     let q = halves.base + (clip * 3 * heads + head) * part
                     let headOut = headOutputs.base + worker * tile * 64
                     bf16.scores(q + first * 64, q + heads * part, rows: count, into: s)
+                    softmaxNumerators(s, rows: count, columns: tokens, sums: rowSums)
                     let p = probabilities.base + worker * tile * tokens
-                    softmaxNumeratorsBF16(s, rows: count, columns: tokens, sums: rowSums, into: p)
+                    roundToBF16(s, count: count * tokens, into: p)
                     bf16.weightedValues(p, q + 2 * heads * part, rows: count, into: headOut)
                     normalize(headOut, stride: 64, rows: count, sums: rowSums, into: o, stride: width)
                 } else {
