@@ -94,11 +94,12 @@ final class BF16AttentionTests: XCTestCase {
     }
 
     /// The engine's bf16 attention against its PyTorch model (training/vitok/int8.py,
-    /// `to_int8(attention="bf16")`; fixture io-int8-bf16.safetensors). Rounding to bf16 turns
-    /// float32 rounding differences (sum order, the scores' kernel) into whole bf16 steps now
-    /// and then, and the golden model's int8 codes turn some into code flips: so the check is
-    /// the mean |diff|, which must be a small part of the mean |diff| to the float32-attention
-    /// reference (measured: latents 1.1e-7 vs 6.9e-3, pixels 5.3e-5 vs 1.9e-3).
+    /// `to_int8(attention="bf16")`; fixture io-int8-bf16.safetensors). Rounding to bf16 can turn
+    /// a float32 rounding difference (sum order, the scores' kernel) into a whole bf16 step, and
+    /// the golden model's int8 codes can turn that into a code flip, so the main check is the
+    /// mean |diff|: a small part of the mean |diff| to the float32-attention reference (measured
+    /// 1.2e-7 vs 6.6e-3 for the latents, 4.2e-8 vs 2.0e-3 for the pixels); the max is bounded at
+    /// 2e-3 (the two attentions differ by 0.048 and 0.014).
     func testBF16AttentionMatchesItsPyTorchModel() throws {
         try XCTSkipIf(BF16Attention.nativeImplementation == nil, "no native bf16 kernels on this CPU")
         let io = try readFloats(Fixtures.io)
@@ -112,8 +113,8 @@ final class BF16AttentionTests: XCTestCase {
         for (name, output) in outputs {
             let own = meanDifference(output, bf16Reference[name]!)
             let other = meanDifference(output, float32Reference[name]!)
-            XCTAssertLessThan(own, other / 10, name)
-            assertClose(output, bf16Reference[name]!, tolerance: 0.02, name)
+            XCTAssertLessThan(own, other / 100, name)
+            assertClose(output, bf16Reference[name]!, tolerance: 2e-3, name)
         }
     }
 }

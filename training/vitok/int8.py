@@ -14,8 +14,8 @@ float64). Everything else (attention, LayerNorm, the gate, the input and output 
 stays float32, as in the Swift engine, unless `to_int8(..., attention="bf16")` also models the
 bf16 attention the engine runs by default where oneDNN has native bf16 kernels (docs/MODEL.md,
 "Attention in bf16"): q/8, k and v rounded to bf16, float32 scores, the numerators
-exp(s - rowmax) (the engine's degree-4 exp, `exp_for_bf16`) rounded to bf16 for the product
-with v, and their float32 sum (before rounding) dividing the result.
+exp(s - rowmax) rounded to bf16 for the product with v, and their float32 sum (before rounding)
+dividing the result.
 """
 from __future__ import annotations
 
@@ -77,35 +77,6 @@ def bf16(x: torch.Tensor) -> torch.Tensor:
     return x.to(torch.bfloat16).float()
 
 
-def _f32(value: float) -> float:
-    """`value` rounded to float32, as a Swift Float literal is."""
-    return float(torch.tensor(value, dtype=torch.float32))
-
-
-def _fma(a: torch.Tensor, b: float | torch.Tensor, c: float | torch.Tensor) -> torch.Tensor:
-    """float32 a * b + c with one rounding (the engine's fused multiply-add), through float64,
-    where the product of two floats is exact."""
-    return (a.double() * (b.double() if torch.is_tensor(b) else b)
-            + (c.double() if torch.is_tensor(c) else c)).float()
-
-
-def exp_for_bf16(x: torch.Tensor) -> torch.Tensor:
-    """e^x for x <= 0 as the engine's bf16 softmax computes it (Sources/ViTok/BF16Softmax.swift):
-    x clamped at -87.3, x = n ln2 + r, the degree-4 Taylor polynomial of e^r times 2^n, in
-    float32 with fused multiply-adds in the engine's order. Its relative error is below 6e-5;
-    matching it, not torch.exp, matters because the golden model turns such differences into
-    int8 code flips."""
-    x = torch.clamp(x.float(), min=_f32(-87.3))
-    shifter = 12582912.0                                      # 1.5 * 2^23: rounds n to an integer
-    n = _fma(x, _f32(1.442_695_04), shifter) - shifter
-    r = _fma(n, -_f32(0.693_147_18), x)
-    p = _fma(torch.full_like(r, _f32(1 / 24)), r, _f32(1 / 6))
-    for c in (0.5, 1.0, 1.0):
-        p = _fma(p, r, c)
-    scale = ((n.to(torch.int32) + 127) << 23).view(torch.float32)   # 2^n, built in the exponent bits
-    return p * scale
-
-
 class BF16Attention(nn.Module):
     """An `Attention` whose softmax(q k^T) v is computed as the engine's bf16 attention."""
 
@@ -119,7 +90,7 @@ class BF16Attention(nn.Module):
         q = bf16(apply_rope(qkv[0], cos, sin) * 0.125)
         k, v = bf16(apply_rope(qkv[1], cos, sin)), bf16(qkv[2])
         scores = q @ k.transpose(-1, -2)
-        numerators = exp_for_bf16(scores - scores.amax(dim=-1, keepdim=True))
+        numerators = torch.exp(scores - scores.amax(dim=-1, keepdim=True))
         y = (bf16(numerators) @ v) / numerators.sum(dim=-1, keepdim=True)
         return self.proj(y.transpose(1, 2).reshape(b, n, d))
 
