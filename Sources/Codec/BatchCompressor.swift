@@ -93,10 +93,11 @@ public final class BatchCompressor {
     public func run(_ entries: [CatalogEntry], outputDirectory: String, shard: ShardPlan? = nil,
                     report: String? = nil, done: (BatchResult) -> Void = { _ in }) throws -> [BatchResult] {
         let items = try Self.plan(entries, outputDirectory: outputDirectory, shard: shard)
-        var report = try report.map {
-            try BatchReport(path: $0, inputs: entries.map(\.path), replaceAnything: rewriteAll)
+        if let report {
+            try BatchReport.check(path: report, inputs: entries.map(\.path), replaceAnything: rewriteAll)
         }
         try Self.makeDirectory(outputDirectory, for: "use it as the output directory")
+        var report = try report.map { try BatchReport(path: $0) }
         let results = run(items) { result in
             report?.append(result)
             done(result)

@@ -26,15 +26,21 @@ struct BatchReport {
     /// How far into an existing file the check reads for its first line.
     static let firstLineLimit = 1 << 16
 
-    /// Checks what `path` holds now and opens the report. Throws `CodecError.notABatchReport`
-    /// or `CodecError.invalidOption` (an input) before anything is written.
-    init(path: String, inputs: [String], replaceAnything: Bool) throws {
+    /// Checks what `path` holds now: throws `CodecError.notABatchReport`, or
+    /// `CodecError.invalidOption` for an input, before anything is written. Call it before the
+    /// batch makes any folder; `init` then opens the report.
+    static func check(path: String, inputs: [String], replaceAnything: Bool) throws {
         if let input = inputs.first(where: { OutputTarget.sameFile($0, path) }) {
             throw CodecError.invalidOption("the report \(path) is the input \(input); name another file")
         }
-        if !replaceAnything, let reason = Self.whyNotAReport(path) {
+        if !replaceAnything, let reason = whyNotAReport(path) {
             throw CodecError.notABatchReport(path: path, reason: reason)
         }
+    }
+
+    /// Opens the report at a path `check` accepted (its folder must exist: it may be the output
+    /// directory, made in between).
+    init(path: String) throws {
         target = try OutputTarget(path: path, overwrite: true)
     }
 

@@ -260,8 +260,8 @@ final class BatchCLITests: XCTestCase {
         let notes = dir.appendingPathComponent("notes.txt")
         try Data("my notes\n".utf8).write(to: notes)
         let clip = try Data(contentsOf: dir.appendingPathComponent("a.mp4"))
-        func batch(_ report: String, _ extra: [String] = []) throws -> CodecCLI.Result {
-            try CodecCLI.run(["compress", "a.mp4", "-o", "out", "--model", model, "-q", "--report", report] + extra, in: dir)
+        func batch(_ report: String, _ extra: [String] = [], output: String = "out") throws -> CodecCLI.Result {
+            try CodecCLI.run(["compress", "a.mp4", "-o", output, "--model", model, "-q", "--report", report] + extra, in: dir)
         }
         for extra in [[], ["-y"]] {
             let input = try batch("a.mp4", extra)
@@ -290,5 +290,9 @@ final class BatchCLITests: XCTestCase {
         XCTAssertEqual(try batch("empty.jsonl").status, 0)
         XCTAssertEqual(try Self.report(dir.appendingPathComponent("empty.jsonl")).count, 1)
         XCTAssertEqual(try batch("/dev/null").status, 0)
+        // A report inside the output directory that the batch makes.
+        let inside = try batch("new/r.jsonl", output: "new")
+        XCTAssertEqual(inside.status, 0, inside.stderr)
+        XCTAssertEqual(try Self.report(dir.appendingPathComponent("new/r.jsonl")).count, 1)
     }
 }
