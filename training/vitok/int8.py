@@ -22,7 +22,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from .model import Attention, apply_rope
+from .model import Attention
 
 
 def quantize_rows(x: torch.Tensor):
@@ -77,22 +77,18 @@ def bf16(x: torch.Tensor) -> torch.Tensor:
     return x.to(torch.bfloat16).float()
 
 
-class BF16Attention(nn.Module):
+class BF16Attention(Attention):
     """An `Attention` whose softmax(q k^T) v is computed as the engine's bf16 attention."""
 
     def __init__(self, attention: Attention):
-        super().__init__()
+        nn.Module.__init__(self)   # the layers are `attention`'s own, not new ones
         self.heads, self.qkv, self.proj = attention.heads, attention.qkv, attention.proj
 
-    def forward(self, x, cos, sin):
-        b, n, d = x.shape
-        qkv = self.qkv(x).float().view(b, n, 3, self.heads, d // self.heads).permute(2, 0, 3, 1, 4)
-        q = bf16(apply_rope(qkv[0], cos, sin) * 0.125)
-        k, v = bf16(apply_rope(qkv[1], cos, sin)), bf16(qkv[2])
+    def attend(self, q, k, v):
+        q, k, v = bf16(q * 0.125), bf16(k), bf16(v)
         scores = q @ k.transpose(-1, -2)
         numerators = torch.exp(scores - scores.amax(dim=-1, keepdim=True))
-        y = (bf16(numerators) @ v) / numerators.sum(dim=-1, keepdim=True)
-        return self.proj(y.transpose(1, 2).reshape(b, n, d))
+        return (bf16(numerators) @ v) / numerators.sum(dim=-1, keepdim=True)
 
 
 def to_int8(model: nn.Module, quantized: dict | None = None, attention: str = "float32") -> nn.Module:

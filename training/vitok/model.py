@@ -42,8 +42,11 @@ class Attention(nn.Module):
         b, n, d = x.shape
         qkv = self.qkv(x).view(b, n, 3, self.heads, d // self.heads).permute(2, 0, 3, 1, 4)
         q, k, v = apply_rope(qkv[0], cos, sin), apply_rope(qkv[1], cos, sin), qkv[2]
-        y = F.scaled_dot_product_attention(q.to(v.dtype), k.to(v.dtype), v)
-        return self.proj(y.transpose(1, 2).reshape(b, n, d))
+        return self.proj(self.attend(q, k, v).transpose(1, 2).reshape(b, n, d))
+
+    def attend(self, q, k, v):
+        """softmax(q k^T / 8) v per head, each (B, heads, L, 64)."""
+        return F.scaled_dot_product_attention(q.to(v.dtype), k.to(v.dtype), v)
 
 
 class SwiGLU(nn.Module):
