@@ -30,15 +30,15 @@ esac
 ffmpeg_libs() { pkg-config --libs libavformat libavcodec libswscale libswresample libavutil; }
 case "$target" in
     vtk)
-        sources=(Sources/VTKFormat/*.swift); flags=(); libs=(); dict=()
+        sources=(Sources/SafeInput/*.swift Sources/VTKFormat/*.swift); flags=(); libs=(); dict=()
         sanitizers="${FUZZ_SANITIZERS:-fuzzer,address}"; max_len=4096
         generator=Fuzz/MakeSeeds.swift ;;
     safetensors)
-        sources=(Sources/SafeTensors/*.swift); flags=(); libs=(); dict=(-dict=../../../Fuzz/safetensors.dict)
+        sources=(Sources/SafeInput/*.swift Sources/SafeTensors/*.swift); flags=(); libs=(); dict=(-dict=../../../Fuzz/safetensors.dict)
         sanitizers="${FUZZ_SANITIZERS:-fuzzer,address}"; max_len=4096
         generator=Fuzz/MakeSafeTensorsSeeds.swift ;;
     video)
-        sources=(Sources/VideoIO/*.swift); flags=(-I Sources/CFFmpeg); read -ra libs <<< "$(ffmpeg_libs)"; dict=()
+        sources=(Sources/SafeInput/*.swift Sources/VideoIO/*.swift); flags=(-I Sources/CFFmpeg); read -ra libs <<< "$(ffmpeg_libs)"; dict=()
         sanitizers="${FUZZ_SANITIZERS:-fuzzer}"; max_len=8192
         generator=Fuzz/MakeVideoSeeds.swift ;;
     *) echo "usage: scripts/fuzz.sh vtk|safetensors|video [SECONDS|-runs=N]" >&2; exit 2 ;;

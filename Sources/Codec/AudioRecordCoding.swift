@@ -15,7 +15,9 @@ import VTKFormat
 ///         pts i64, dts i64 (0 when absent), duration i64, flags i32, size u32 + bytes
 ///
 /// Parsing checks every length against the bytes left and refuses unknown versions, bad
-/// values and trailing bytes, with the container's `VTKFormatError`.
+/// values (every field against `AudioTrack.muxingProblem`: flags outside
+/// `AudioTrack.storableFlags`, timestamps beyond 2^53 ...) and trailing bytes, with the
+/// container's `VTKFormatError`.
 extension AudioTrack {
     static let recordMagic: [UInt8] = Array("VTKA".utf8)
     static let recordVersion: UInt16 = 1
@@ -96,9 +98,12 @@ extension AudioTrack {
                                   duration: duration, flags: flags, data: data))
         }
         try input.expectEnd()
-        self.init(codecName: name, sampleRate: sampleRate, channels: channels, channelMask: mask,
+        let track = AudioTrack(codecName: name, sampleRate: sampleRate, channels: channels, channelMask: mask,
                   extradata: extradata, frameSize: frameSize, initialPadding: padding,
                   bitRate: Int(bitRate), blockAlign: blockAlign,
                   timeBase: Rational(num: Int(tbNum), den: Int(tbDen)), packets: packets)
+        guard track.isMP4Compatible else { throw input.error("audio codec '\(name)' is not one vtkc stores") }
+        if let problem = track.muxingProblem { throw input.error(problem) }
+        self = track
     }
 }

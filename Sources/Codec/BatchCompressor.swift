@@ -93,8 +93,12 @@ public final class BatchCompressor {
     public func run(_ entries: [CatalogEntry], outputDirectory: String, shard: ShardPlan? = nil,
                     report: String? = nil, done: (BatchResult) -> Void = { _ in }) throws -> [BatchResult] {
         let items = try Self.plan(entries, outputDirectory: outputDirectory, shard: shard)
+        // Every output (each .vtk, the report) against every input and each other, before any work.
+        let outputs = OutputPlan(inputs: entries.map(\.path), overwrite: rewriteAll)
+        for item in items { try outputs.reserve(item.output) }
         if let report {
-            try BatchReport.check(path: report, inputs: entries.map(\.path), replaceAnything: rewriteAll)
+            try outputs.reserve(report)
+            try BatchReport.check(path: report, replaceAnything: rewriteAll)
         }
         try Self.makeDirectory(outputDirectory, for: "use it as the output directory")
         var report = try report.map { try BatchReport(path: $0) }

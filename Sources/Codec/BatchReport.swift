@@ -11,7 +11,7 @@ import SafeOutput
 /// batch) replaces the report an earlier run left, and the new one again lists every input of
 /// the run (a finished one as "skipped"). Anything else at that path is refused before any
 /// work unless `replaceAnything` (`-y`): a mistyped `--report` never overwrites a video, a
-/// list or another program's file. An input of the batch is refused even then.
+/// list or another program's file. An input or a .vtk output of the batch is refused even then.
 struct BatchReport {
     private let target: OutputTarget
     private var lines: [UInt8] = []
@@ -26,21 +26,20 @@ struct BatchReport {
     /// How far into an existing file the check reads for its first line.
     static let firstLineLimit = 1 << 16
 
-    /// Checks what `path` holds now: throws `CodecError.notABatchReport`, or
-    /// `CodecError.invalidOption` for an input, before anything is written. Call it before the
-    /// batch makes any folder; `init` then opens the report.
-    static func check(path: String, inputs: [String], replaceAnything: Bool) throws {
-        if let input = inputs.first(where: { OutputTarget.sameFile($0, path) }) {
-            throw CodecError.invalidOption("the report \(path) is the input \(input); name another file")
-        }
+    /// Checks what `path` holds now: throws `CodecError.notABatchReport` before anything is
+    /// written (that it is no input and no other output is the batch's `OutputPlan`'s check).
+    /// Call it before the batch makes any folder; `init` then opens the report.
+    static func check(path: String, replaceAnything: Bool) throws {
         if !replaceAnything, let reason = whyNotAReport(path) {
             throw CodecError.notABatchReport(path: path, reason: reason)
         }
     }
 
     /// Opens the report at a path `check` accepted (its folder must exist: it may be the output
-    /// directory, made in between).
+    /// directory, made in between), removing the staging files a killed earlier batch left
+    /// beside it, as the batch does beside each .vtk.
     init(path: String) throws {
+        OutputTarget.removeStaleStaging(beside: path)
         target = try OutputTarget(path: path, overwrite: true)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import VTKFormat
 
 /// Errors of the compress / expand pipeline, each a one-line message a user can act on.
 public enum CodecError: LocalizedError, Equatable, Sendable {
@@ -18,6 +19,12 @@ public enum CodecError: LocalizedError, Equatable, Sendable {
     case noVideoFiles(inputs: [String], extensions: String)
     /// The batch report's path holds a file that no earlier batch wrote.
     case notABatchReport(path: String, reason: String)
+    /// A group of frames this large needs more memory than the limit (`GroupMemory`).
+    case memoryLimit(path: String, frames: Int, size: String, needed: Int, limit: Int)
+    /// A frame side outside `VTKHeader.frameSideRange` (compress refuses what expand could not write).
+    case frameSizeOutOfRange(path: String, width: Int, height: Int)
+    /// The decoder produced a value that is not a number (NaN latents or weights).
+    case nonFiniteOutput(path: String, group: Int)
 
     public var errorDescription: String? {
         switch self {
@@ -37,6 +44,15 @@ public enum CodecError: LocalizedError, Equatable, Sendable {
             return "no video files (\(extensions)) in \(inputs.joined(separator: ", "))"
         case .notABatchReport(let path, let reason):
             return "\(path) exists and is not a vtkc batch report (\(reason))"
+        case .memoryLimit(let path, let frames, let size, let needed, let limit):
+            return "\(path): a group of \(frames) frames of \(size) needs \(GroupMemory.describe(needed)) of "
+                + "memory, over the limit of \(GroupMemory.describe(limit))"
+        case .frameSizeOutOfRange(let path, let width, let height):
+            return "\(path): frame size \(width)x\(height) is outside \(VTKHeader.frameSideRange.lowerBound)..."
+                + "\(VTKHeader.frameSideRange.upperBound) per side (the largest frame vtkc writes back)"
+        case .nonFiniteOutput(let path, let group):
+            return "\(path): group \(group) decodes to values that are not numbers (NaN); the latents "
+                + "or the model's weights are corrupt"
         }
     }
 }

@@ -92,7 +92,12 @@ extension AudioTrack {
     /// `track` when MP4 can hold it; nil (with a notice) when it cannot, since expand writes MP4.
     /// The one place that decides which audio survives.
     static func keptInMP4(_ track: AudioTrack?, notice: (String) -> Void) -> AudioTrack? {
-        guard let track, !track.isMP4Compatible else { return track }
+        guard let track else { return nil }
+        if track.isMP4Compatible, let problem = track.muxingProblem {
+            notice("dropping the \(track.codecName) audio track: \(problem)")
+            return nil
+        }
+        if track.isMP4Compatible { return track }
         notice("dropping the \(track.codecName) audio track: expand writes MP4, which cannot hold "
                + "\(track.codecName) without re-encoding (kept: "
                + AudioTrack.mp4Codecs.sorted().joined(separator: ", ") + ")")

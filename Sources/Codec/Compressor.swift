@@ -34,6 +34,8 @@ public final class Compressor {
     public var preprocessing = FramePreprocessing()
     /// Largest number of tile clips handed to the model at once.
     public var maxBatch = 16
+    /// The memory a group may take; a larger frame is refused at its first frame.
+    public var memory = GroupMemory()
     /// Called after each group with (frames done, frames expected); the estimate may be 0.
     public var progress: ((Int, Int) -> Void)?
     /// Called with a one-line notice for the user (e.g. audio that cannot be kept).
@@ -60,12 +62,16 @@ public final class Compressor {
         }
         if info.variableFrameRate { notice?(VideoInfo.variableRateWarning(path: path, frameRate: rate)) }
         let tiling = effectiveTiling
+        let layoutFor = { (frame: RGBFrame) in
+            try TileLayout(width: frame.width, height: frame.height, tileWidth: geometry.tileWidth,
+                           tileHeight: geometry.tileHeight, options: tiling, path: path)
+        }
         var grouper = FrameGrouper(source: source, length: geometry.frames, path: path)
+        grouper.checkFirstFrame = { [memory, maxBatch] frame in
+            try memory.check(layout: try layoutFor(frame), geometry: geometry, maxBatch: maxBatch, path: path)
+        }
         guard let first = try grouper.next() else { throw CodecError.noFrames(path: path) }
-        let size = first.frames[0]
-        let layout = try TileLayout(width: size.width, height: size.height,
-                                    tileWidth: geometry.tileWidth, tileHeight: geometry.tileHeight,
-                                    options: tiling)
+        let layout = try layoutFor(first.frames[0])
         let coder = GroupCoder(model: model, layout: layout, maxBatch: maxBatch)
         try sink.begin(header(info: info, rate: rate, layout: layout, geometry: geometry, path: path))
 

@@ -19,6 +19,8 @@ public final class DecodedFrames: FrameSource {
     private let path: String
     private var pending: [RGBFrame] = []
     private var next = 0
+    /// Whether the source was read to its end.
+    private var drained = false
 
     /// The frames of `source`, already checked by `Expander.prepare`, which gave `layout`.
     init(source: LatentSource, layout: TileLayout, coder: GroupCoder, path: String) {
@@ -41,7 +43,16 @@ public final class DecodedFrames: FrameSource {
     /// The next decoded frame, or nil after the header's frame count. Throws when the stream
     /// ends early or a group has the wrong size.
     public func nextFrame() throws -> RGBFrame? {
-        guard framesDone < header.frameCount else { return nil }
+        guard framesDone < header.frameCount else {
+            // Read to the end, so the records after the last group (audio) are CRC-checked too.
+            if !drained {
+                drained = true
+                if try source.nextGroup() != nil {
+                    throw CodecError.inconsistentFile(path: path, detail: "holds more groups than its \(header.frameCount) frames need")
+                }
+            }
+            return nil
+        }
         if next == pending.count {
             guard let latents = try source.nextGroup() else {
                 throw CodecError.inconsistentFile(
@@ -53,7 +64,7 @@ public final class DecodedFrames: FrameSource {
                     path: path, detail: "group \(groups) holds \(latents.count) values, expected "
                         + "\(coder.latentValuesPerGroup)")
             }
-            pending = coder.decode(latents)
+            pending = try coder.decode(latents, path: path, group: groups)
             next = 0
             groups += 1
         }

@@ -22,6 +22,8 @@ public final class Expander {
     public var forceModel = false
     /// Largest number of tile clips handed to the model at once.
     public var maxBatch = 16
+    /// The memory a group may take; a larger stream is refused before decoding.
+    public var memory = GroupMemory()
     /// Called after each group with (frames done, frames total).
     public var progress: ((Int, Int) -> Void)?
 
@@ -33,8 +35,11 @@ public final class Expander {
 
     /// Throws unless this model can expand a stream with `header`; returns its tile layout.
     public func prepare(_ header: VTKHeader, path: String) throws -> TileLayout {
-        try identity.check(header, geometry: ClipGeometry(model.config), path: path, force: forceModel)
-        return try TileLayout(header: header, path: path)
+        let geometry = ClipGeometry(model.config)
+        try identity.check(header, geometry: geometry, path: path, force: forceModel)
+        let layout = try TileLayout(header: header, path: path)
+        try memory.check(layout: layout, geometry: geometry, maxBatch: maxBatch, path: path)
+        return layout
     }
 
     /// Decodes every group of `source` into `sink` and finishes the sink.

@@ -10,6 +10,9 @@ public struct FrameGrouper {
     public private(set) var framesRead = 0
     /// Size of the first frame; every later frame must match it.
     public private(set) var frameSize: (width: Int, height: Int)?
+    /// Called with the first frame before any other is read: a check that can refuse the
+    /// input before a whole group is in memory (the compressor's frame size and memory limit).
+    public var checkFirstFrame: ((RGBFrame) throws -> Void)?
     private let source: FrameSource
     private let path: String
 
@@ -43,6 +46,7 @@ public struct FrameGrouper {
                                               got: "a malformed \(frame.width)x\(frame.height) frame")
         }
         guard let size = frameSize else {
+            try checkFirstFrame?(frame)
             frameSize = (frame.width, frame.height)
             return
         }

@@ -44,22 +44,28 @@ public struct GroupCoder {
         return latents
     }
 
-    /// The frames of a group from the latents of all its tiles.
-    public func decode(_ latents: [Float]) -> [RGBFrame] {
+    /// The frames of a group from the latents of all its tiles. Tiles are decoded in order
+    /// and blended into a band of one tile row's height; the rows no later tile touches are
+    /// finished into the 8-bit frames as soon as the band moves on, so float memory is one
+    /// band, not a whole group (`GroupMemory`). Throws `CodecError.nonFiniteOutput` when the
+    /// decoder gives NaN (`path` and `group` name it).
+    public func decode(_ latents: [Float], path: String = "", group: Int = 0) throws -> [RGBFrame] {
         precondition(latents.count == latentValuesPerGroup)
-        let (w, h) = (layout.width, layout.height)
-        var sum = [Float](repeating: 0, count: geometry.frames * h * w * 3)
+        var band = BlendBand(layout: layout, frames: geometry.frames)
         var start = 0
         while start < layout.count {
             let end = min(start + maxBatch, layout.count)
             let block = Array(latents[(start * geometry.latentValues)..<(end * geometry.latentValues)])
             let clips = model.decode(block, count: end - start)
             for tile in start..<end {
-                accumulate(clips, clip: tile - start, tile: tile, into: &sum)
+                band.moveTo(row: tile / layout.columns)
+                accumulate(clips, clip: tile - start, tile: tile, into: &band)
             }
             start = end
         }
-        return frames(fromWeightedSum: sum)
+        band.finish()
+        guard !band.sawNaN else { throw CodecError.nonFiniteOutput(path: path, group: group) }
+        return band.frames()
     }
 
     /// Appends tile `tile` of `frames` as a clip in [-1, 1] (`x / 127.5 - 1`, as in training).
@@ -84,20 +90,22 @@ public struct GroupCoder {
         }
     }
 
-    /// Adds clip `clip` of `clips`, weighted, to the group's weighted sum at tile `tile`.
-    func accumulate(_ clips: [Float], clip: Int, tile: Int, into sum: inout [Float]) {
+    /// Adds clip `clip` of `clips`, weighted, to the band at tile `tile` (whose row the band
+    /// holds).
+    func accumulate(_ clips: [Float], clip: Int, tile: Int, into band: inout BlendBand) {
         let (tw, th, w, h) = (layout.tileWidth, layout.tileHeight, layout.width, layout.height)
         let column = tile % layout.columns, row = tile / layout.columns
         let x0 = layout.xOrigins[column], y0 = layout.yOrigins[row]
         let wx = layout.xWeights[column], wy = layout.yWeights[row]
         let xCount = min(tw, w - x0), yCount = min(th, h - y0)
         let base = clip * geometry.clipValues
+        let top = band.top
         clips.withUnsafeBufferPointer { src in
-            sum.withUnsafeMutableBufferPointer { dst in
+            band.sum.withUnsafeMutableBufferPointer { dst in
                 for t in 0..<geometry.frames {
                     for dy in 0..<yCount {
                         let s = base + ((t * th + dy) * tw) * 3
-                        let d = ((t * h + y0 + dy) * w + x0) * 3
+                        let d = ((t * th + y0 - top + dy) * w + x0) * 3
                         let rowWeight = wy[dy]
                         for dx in 0..<xCount {
                             let weight = rowWeight * wx[dx]
@@ -106,27 +114,6 @@ public struct GroupCoder {
                     }
                 }
             }
-        }
-    }
-
-    /// Divides the weighted sum by the total weight and converts to 8-bit frames.
-    func frames(fromWeightedSum sum: [Float]) -> [RGBFrame] {
-        let (w, h) = (layout.width, layout.height)
-        let totalX = Self.totals(origins: layout.xOrigins, weights: layout.xWeights, size: w)
-        let totalY = Self.totals(origins: layout.yOrigins, weights: layout.yWeights, size: h)
-        return (0..<geometry.frames).map { t in
-            var pixels = [UInt8](repeating: 0, count: w * h * 3)
-            for y in 0..<h {
-                for x in 0..<w {
-                    let inverse = 1 / (totalX[x] * totalY[y])
-                    let i = (y * w + x) * 3
-                    for c in 0..<3 {
-                        let v = ((sum[t * w * h * 3 + i + c] * inverse + 1) * 127.5).rounded()
-                        pixels[i + c] = v.isNaN ? 0 : UInt8(max(0, min(255, v)))
-                    }
-                }
-            }
-            return RGBFrame(width: w, height: h, pixels: pixels)
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import VTKFormat
 
 /// Where the tiles of a frame lie and how their decoded pixels are blended back together.
 ///
@@ -18,11 +19,14 @@ public struct TileLayout: Sendable, Equatable {
     let xWeights: [[Float]]
     let yWeights: [[Float]]
 
-    /// The layout for a `width x height` frame and `tileWidth x tileHeight` tiles.
+    /// The layout for a `width x height` frame and `tileWidth x tileHeight` tiles; throws
+    /// `CodecError.frameSizeOutOfRange` (naming `path`) for a side outside
+    /// `VTKHeader.frameSideRange`, the one frame-size limit of compress and expand.
     public init(width: Int, height: Int, tileWidth: Int, tileHeight: Int,
-                options: TilingOptions) throws {
-        guard width > 0, height > 0, width <= 1 << 15, height <= 1 << 15 else {
-            throw CodecError.invalidOption("frame size \(width)x\(height) is outside 1...32768")
+                options: TilingOptions, path: String = "the frame") throws {
+        let sides = VTKHeader.frameSideRange
+        guard sides.contains(width), sides.contains(height) else {
+            throw CodecError.frameSizeOutOfRange(path: path, width: width, height: height)
         }
         try options.validate(tileSize: min(tileWidth, tileHeight))
         self.width = width

@@ -49,7 +49,7 @@ extension TileLayout {
                     + "\(tiling.overlapY) is not known to this version of vtkc")
         }
         try self.init(width: header.width, height: header.height, tileWidth: tiling.tileWidth,
-                      tileHeight: tiling.tileHeight, options: options)
+                      tileHeight: tiling.tileHeight, options: options, path: path)
         guard columns == tiling.columns, rows == tiling.rows else {
             throw CodecError.inconsistentFile(
                 path: path, detail: "header says \(tiling.columns)x\(tiling.rows) tiles but a "

@@ -23,7 +23,8 @@ public final class VTKFileSink: LatentSink {
     }
 
     public func begin(_ header: VTKHeader) throws {
-        writer = try VTKWriter(url: URL(fileURLWithPath: target.stagingPath), header: header)
+        writer = try VTKWriter(url: URL(fileURLWithPath: target.stagingPath), header: header,
+                               name: target.displayName)
     }
 
     public func writeGroup(_ latents: [Float]) throws {

@@ -1,5 +1,6 @@
 import CCrypto
 import Foundation
+import SafeInput
 import VTKFormat
 
 /// SHA-256 of a model's weight files, the identity a .vtk header records. The files are
@@ -22,10 +23,9 @@ public enum WeightDigest {
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: chunk, alignment: 64)
         defer { buffer.deallocate() }
         for url in files {
-            let fd = open(url.path, O_RDONLY)
-            guard fd >= 0 else {
-                throw VTKFormatError(.io, file: url.lastPathComponent,
-                                     "cannot open for hashing (\(String(cString: strerror(errno))))")
+            let fd: Int32
+            do { fd = try InputFile.openRegular(url.path) } catch {
+                throw VTKFormatError(.io, file: url.lastPathComponent, "cannot hash it: \(error.reason)")
             }
             defer { close(fd) }
             while true {

@@ -2,9 +2,9 @@ import Dispatch
 import Foundation
 
 /// Removes unfinished outputs when the process is interrupted. Every `OutputTarget` registers
-/// its staging file here while it is open; on SIGINT or SIGTERM the registered files are
-/// deleted and the process exits with 128 + the signal number (130 and 143), as shells
-/// expect. SIGPIPE is ignored, so that writing to a closed pipe is an error the command
+/// its staging file here while it is open; on SIGINT, SIGTERM or any other signal that would
+/// end the process (`terminatingSignals`) the registered files are deleted and the process
+/// exits with 128 + the signal number (130 for SIGINT, 143 for SIGTERM), as shells expect. SIGPIPE is ignored, so that writing to a closed pipe is an error the command
 /// reports (and cleans up after) instead of a silent death.
 public enum InterruptCleanup {
     /// Installs the handlers (once; later calls do nothing).
@@ -12,7 +12,7 @@ public enum InterruptCleanup {
         state.lock.withLock {
             guard state.sources.isEmpty else { return }
             signal(SIGPIPE, SIG_IGN)
-            for number in [SIGINT, SIGTERM] {
+            for number in terminatingSignals {
                 signal(number, SIG_IGN)
                 let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
                 source.setEventHandler { interrupted(by: number) }
@@ -22,11 +22,23 @@ public enum InterruptCleanup {
         }
     }
 
+    /// The signals whose default action ends the process (SIGPIPE aside, which is ignored):
+    /// any of them removes the staging files first, so a job scheduler's SIGHUP, SIGUSR1 or
+    /// SIGXCPU (Slurm, Ray, shells closing) leaves nothing partial either.
+    public static let terminatingSignals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2,
+                                                      SIGALRM, SIGVTALRM, SIGPROF, SIGXCPU, SIGXFSZ, SIGPOLL]
+
     /// Deletes every registered file and ends the process.
     private static func interrupted(by number: Int32) -> Never {
+        exitAfterCleanup(status: 128 + number)
+    }
+
+    /// Deletes every registered staging file and ends the process with `status` at once (no
+    /// deinitializers run, so nothing is committed on the way out).
+    public static func exitAfterCleanup(status: Int32) -> Never {
         let paths = state.lock.withLock { Array(state.paths) }
         for path in paths { unlink(path) }
-        _exit(128 + number)
+        _exit(status)
     }
 
     static func register(_ path: String) {

@@ -11,6 +11,10 @@ public enum OutputError: LocalizedError, Equatable, Sendable {
     case unsupportedKind(path: String, kind: String)
     /// Binary output to standard output while it is a terminal.
     case terminal
+    /// The output is one of the command's inputs (same file, or the same path).
+    case sameAsInput(path: String, input: String)
+    /// Two outputs of one command are the same file.
+    case sameAsOutput(path: String, other: String)
     /// A system call failed while creating, writing or placing the output.
     case io(path: String, operation: String, reason: String)
 
@@ -25,6 +29,12 @@ public enum OutputError: LocalizedError, Equatable, Sendable {
                 + "or standard output (-)"
         case .terminal:
             return "standard output is a terminal; redirect it to a file or a pipe, or name a file with -o"
+        case .sameAsInput(let path, let input):
+            return path == input ? "the output \(path) is an input of this command; name another output"
+                : "the output \(path) is the input \(input) (the same file); name another output"
+        case .sameAsOutput(let path, let other):
+            return path == other ? "\(path) is named for two outputs; name a different file for each"
+                : "the outputs \(other) and \(path) are the same file; name a different file for each"
         case .io(let path, let operation, let reason):
             return "\(path): cannot \(operation): \(reason)"
         }

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(SafeInput)
+import SafeInput  // scripts/fuzz.sh compiles its sources into this module
+#endif
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -36,17 +39,14 @@ public final class MappedFile: @unchecked Sendable {
     public init(url: URL, populate: Bool = true) throws {
         self.url = url
         isCopy = false
-        let fd = open(url.path, O_RDONLY)
-        guard fd >= 0 else {
-            throw SafeTensorsError(.io, file: url, "cannot open: \(String(cString: strerror(errno)))")
+        let fd: Int32
+        do { fd = try InputFile.openRegular(url.path) } catch {
+            throw SafeTensorsError(.io, file: url, error.reason)
         }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else {
             throw SafeTensorsError(.io, file: url, "cannot stat: \(String(cString: strerror(errno)))")
-        }
-        guard (info.st_mode & S_IFMT) == S_IFREG else {
-            throw SafeTensorsError(.io, file: url, "not a regular file")
         }
         size = Int(info.st_size)
         guard size > 0 else {

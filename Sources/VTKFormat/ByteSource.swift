@@ -1,6 +1,9 @@
 // Random-access byte sources for VTKReader: a file (read on demand, bounded memory) or an
 // in-memory buffer (tests, fuzzing).
 import Foundation
+#if canImport(SafeInput)
+import SafeInput  // scripts/fuzz.sh compiles its sources into this module
+#endif
 
 /// Where VTKReader reads bytes from.
 protocol ByteSource: AnyObject {
@@ -24,11 +27,13 @@ final class FileSource: ByteSource {
 
     init(url: URL) throws {
         name = url.lastPathComponent
-        do {
-            handle = try FileHandle(forReadingFrom: url)
-            size = Int(try handle.seekToEnd())
-        } catch {
-            throw VTKFormatError(.io, file: name, "cannot open (\(error.localizedDescription))")
+        let fd: Int32
+        do { fd = try InputFile.openRegular(url.path) } catch {
+            throw VTKFormatError(.io, file: name, error.reason)
+        }
+        handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+        do { size = Int(try handle.seekToEnd()) } catch {
+            throw VTKFormatError(.io, file: name, "cannot be read (\(error.localizedDescription))")
         }
     }
 

@@ -72,7 +72,12 @@ enum GroupCoding {
             let body = try r.take(2 * count, "float16 latents")
             var p = body.startIndex
             for i in 0..<count {
-                out[i] = Float(Float16(bitPattern: UInt16(body[p]) | UInt16(body[p + 1]) << 8))
+                let value = Float(Float16(bitPattern: UInt16(body[p]) | UInt16(body[p + 1]) << 8))
+                guard value.isFinite else {
+                    throw VTKFormatError(.malformed, file: file, location: location, offset: r.fileOffset - 2 * count + 2 * i,
+                                         "latent value \(i) \(describe(i, header)) is \(value); a writer stores finite values only")
+                }
+                out[i] = value
                 p += 2
             }
             return out

@@ -87,8 +87,8 @@ extension VTKHeader {
         let name = try r.string("model name", maxBytes: VTKFormat.maxNameBytes)
         let sha = Array(try r.take(32, "model SHA-256"))
         let config = try r.string("model config", maxBytes: VTKFormat.maxConfigBytes)
-        let width = try r.count("width", in: 1...65535)
-        let height = try r.count("height", in: 1...65535)
+        let width = try r.count("width", in: VTKHeader.frameSideRange)
+        let height = try r.count("height", in: VTKHeader.frameSideRange)
         let framesAt = r.fileOffset
         let frames = try r.u64("frame count")
         guard frames >= 1, frames <= 1 << 40 else {
@@ -164,8 +164,8 @@ extension VTKHeader {
         guard modelSHA256.count == 32 else { throw fail("model SHA-256 has \(modelSHA256.count) bytes, expected 32") }
         try check("model name length", modelName.utf8.count, 0...VTKFormat.maxNameBytes)
         try check("model config length", modelConfigJSON.utf8.count, 0...VTKFormat.maxConfigBytes)
-        try check("width", width, 1...65535)
-        try check("height", height, 1...65535)
+        try check("width", width, VTKHeader.frameSideRange)
+        try check("height", height, VTKHeader.frameSideRange)
         try check("frame count", frameCount, 1...(1 << 40))
         let u32Max = Int(UInt32.max)
         for (name, v) in [("frame rate numerator", frameRate.num), ("frame rate denominator", frameRate.den),

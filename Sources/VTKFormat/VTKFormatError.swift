@@ -1,7 +1,7 @@
 // The one error type of VTKFormat: every failure names the file, where in it (record and byte
 // offset) when that is known, and the cause, on one line. It has the shape of SafeTensors'
 // `FileError` (kind, file, place, detail; message = "<file><place>: <detail>") written out
-// here, because VTKFormat depends on no other module.
+// here, because VTKFormat depends on no module but SafeInput (the regular-file check).
 import Foundation
 
 /// A failure reading, writing or validating a .vtk file. `errorDescription` is one line:

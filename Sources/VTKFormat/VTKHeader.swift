@@ -92,6 +92,11 @@ public enum VTKLatentEncoding: Sendable, Hashable, CustomStringConvertible {
 
 /// The header of a .vtk file.
 public struct VTKHeader: Sendable, Equatable {
+    /// Frame width and height a .vtk file may declare: what vtkc's video writer can write back
+    /// (VideoIO's `VideoWriter` has the same limit). A larger declared size is refused as
+    /// malformed before anything is allocated.
+    public static let frameSideRange = 1...16384
+
     /// Model name (e.g. "vitok-sb4x8"), at most 4096 UTF-8 bytes.
     public var modelName: String
     /// SHA-256 of the model's weight files (of their concatenation in load order; Codec's `WeightDigest`): 32 bytes.

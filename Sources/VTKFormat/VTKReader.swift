@@ -40,6 +40,8 @@ public final class VTKReader {
     public let name: String
     private var groupRecords: [Record] = []
     private var audioRecord: Record?
+    /// Whether the audio record's CRC has been checked.
+    private var audioChecked = false
 
     /// Opens a file; reads the header and walks the record framing.
     public convenience init(url: URL) throws {
@@ -62,8 +64,14 @@ public final class VTKReader {
     }
 
     /// The next group's latents (tiles x tokensPerTile x latentChannels), nil after the last.
+    /// Reading the file front to back checks every CRC on the way: the audio record's, when
+    /// this read passes it, even for a reader that never asks for the audio.
     public func nextGroup() throws -> [Float]? {
-        guard nextGroupIndex < groupRecords.count else { return nil }
+        guard nextGroupIndex < groupRecords.count else {
+            try checkAudioPassed(before: Int.max)
+            return nil
+        }
+        try checkAudioPassed(before: groupRecords[nextGroupIndex].offset)
         let latents = try group(at: nextGroupIndex)
         nextGroupIndex += 1
         return latents
@@ -82,7 +90,15 @@ public final class VTKReader {
     /// The audio record's bytes (CRC-checked), or nil when the file has none.
     public func audio() throws -> [UInt8]? {
         guard let audioRecord else { return nil }
-        return Array(try readPayload(audioRecord, location: "audio record"))
+        let bytes = Array(try readPayload(audioRecord, location: "audio record"))
+        audioChecked = true
+        return bytes
+    }
+
+    /// CRC-checks the audio record if it lies before `offset` and was not checked yet.
+    private func checkAudioPassed(before offset: Int) throws {
+        guard !audioChecked, let audioRecord, audioRecord.offset < offset else { return }
+        _ = try audio()
     }
 
     /// Reads, CRC-checks and decodes every record; throws the first defect found.

@@ -37,23 +37,24 @@ public final class VTKWriter {
     private var audioWritten = false
     private var finished = false
     private var prefixLength = 0
-    private var name: String { url.lastPathComponent }
+    /// The file's name in errors (the destination the user named, not a staging file).
+    private let name: String
 
-    /// Creates (or truncates) the file at `url` and writes the header. Throws `.malformed`
-    /// for a header field out of range (nothing is created then), `.io` when the file cannot
-    /// be created.
-    public init(url: URL, header: VTKHeader) throws {
+    /// Opens the file at `url` (creating it, or truncating it and keeping its permissions) and
+    /// writes the header; errors name it `name` (default: its last path component). Throws
+    /// `.malformed` for a header field out of range (nothing is created then), `.io` when the
+    /// file cannot be opened.
+    public init(url: URL, header: VTKHeader, name: String? = nil) throws {
         self.url = url
         self.header = header
-        let name = url.lastPathComponent
+        let name = name ?? url.lastPathComponent
+        self.name = name
         let prefix = try header.encodedPrefix(file: name)
-        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
-            throw VTKFormatError(.io, file: name, "cannot create \(url.path)")
+        let fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+        guard fd >= 0 else {
+            throw VTKFormatError(.io, file: name, "cannot open for writing (\(String(cString: strerror(errno))))")
         }
-        do { handle = try FileHandle(forWritingTo: url) } catch {
-            removeFile()
-            throw VTKFormatError(.io, file: name, "cannot open \(url.path) (\(error.localizedDescription))")
-        }
+        handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
         prefixLength = prefix.count
         try write(prefix)
     }

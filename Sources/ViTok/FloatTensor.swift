@@ -14,8 +14,17 @@ final class FloatTensor: @unchecked Sendable {
     private let mapping: MappedFile?
 
     /// Converts or views `entry` (F32/F16/BF16) as float32, converting on up to `threads`
-    /// threads; throws when memory runs out.
-    init(_ entry: TensorEntry, threads: Int) throws {
+    /// threads; throws when memory runs out, and `.malformedFile` when a value is NaN or
+    /// infinite (weights like that decode every clip to NaN).
+    convenience init(_ entry: TensorEntry, threads: Int) throws {
+        try self.init(converting: entry, threads: threads)
+        if let bad = (0..<count).first(where: { !pointer[$0].isFinite }) {
+            throw ViTokError(.malformedFile, file: entry.url, tensor: entry.name,
+                             "value \(bad) is \(pointer[bad]); weights must be finite numbers")
+        }
+    }
+
+    private init(converting entry: TensorEntry, threads: Int) throws {
         shape = entry.shape
         count = entry.count
         let source = entry.mapping.base.map { $0 + entry.offset }

@@ -108,7 +108,7 @@ extension AudioTrack {
         }
         packets.append(Packet(
             pts: pkt.pts == noPTS ? nil : pkt.pts - shift, dts: pkt.dts == noPTS ? nil : pkt.dts - shift,
-            duration: pkt.duration, flags: pkt.flags, data: data))
+            duration: pkt.duration, flags: pkt.flags, data: data).storable)
     }
 
     /// Fills a muxer stream's codec parameters from the track. Throws when the codec name is

@@ -1,5 +1,8 @@
 import CFFmpeg
 import Foundation
+#if canImport(SafeInput)
+import SafeInput  // scripts/fuzz.sh compiles its sources into this module
+#endif
 
 // One owner per FFmpeg handle: each class allocates in its throwing init and frees in deinit.
 
@@ -21,11 +24,17 @@ final class InputContext {
         var context: UnsafeMutablePointer<AVFormatContext>?
         switch input {
         case .file:
+            // Only a regular file, and only through FFmpeg's file protocol: a FIFO or device is
+            // never opened, and a name is never read as another protocol ("concat:", "http:").
+            do { try InputFile.checkRegular(path) } catch {
+                throw VideoIOError.invalidArgument(path: path, detail: error.reason)
+            }
             if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size == 0 {
                 throw VideoIOError.invalidArgument(path: path, detail: "the file is empty")
             }
             customIO = nil
-            try check(avformat_open_input(&context, path, nil, nil), "open input", path)
+            let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+            try check(avformat_open_input(&context, "file:" + absolute, nil, nil), "open input", path)
         case .fileDescriptor(let fd, _):
             customIO = try CustomIO(source: DescriptorSource(fd: fd), name: path)
         case .memory(let bytes, _):

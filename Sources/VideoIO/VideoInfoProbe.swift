@@ -10,7 +10,8 @@ enum VideoInfoProbe {
         let par = stream.pointee.codecpar!.pointee
         let timeBase = stream.pointee.time_base
         let isMOV = String(cString: input.pointer.pointee.iformat.pointee.name).hasPrefix("mov,")
-        let frameCount = try countFrames(input: input, streamIndex: streamIndex, trustStored: isMOV, path: path)
+        let (frameCount, timestamps) = try countFrames(input: input, streamIndex: streamIndex,
+                                                       trustStored: isMOV, path: path)
         let streamDuration = stream.pointee.duration
         var duration = 0.0
         if streamDuration != vtkc_nopts_value(), streamDuration > 0 {
@@ -18,7 +19,17 @@ enum VideoInfoProbe {
         } else if input.pointer.pointee.duration > 0 {
             duration = Double(input.pointer.pointee.duration) / Double(AV_TIME_BASE)
         }
-        let rate = frameRate(stream: stream, frameCount: frameCount, duration: duration)
+        var rate = frameRate(stream: stream, frameCount: frameCount, duration: duration)
+        var variable = isVariableRate(stream)
+        // The timestamps themselves, where the frames were counted (every container but
+        // MP4/MOV, whose rates come from the sample table): uneven spacing, or an average that
+        // disagrees with the stored rate (MKV stores none), is a variable rate, written at
+        // the timestamps' average so that the duration is kept.
+        if let rhythm = TimestampRhythm(timestamps, timeBase: Rational(timeBase)),
+           rhythm.uneven || abs(rhythm.averageRate.doubleValue - rate.doubleValue) > 0.01 * rate.doubleValue {
+            variable = true
+            rate = snapped(rhythm.averageRate)
+        }
         // Outside MP4/MOV the stored durations are often wrong (AVI headers) or cover the
         // audio too (MKV), so the counted frames at the frame rate are the better measure.
         if (!isMOV || duration <= 0), rate.isPositive, frameCount > 0 {
@@ -35,7 +46,7 @@ enum VideoInfoProbe {
             width: width, height: height, frameCount: frameCount, frameRate: rate,
             duration: duration, rotation: rotation(stream), hasAudio: firstAudioStream(input) != nil,
             codecName: nameOfCodec(par.codec_id), pixelAspect: aspect,
-            variableFrameRate: isVariableRate(stream))
+            variableFrameRate: variable)
     }
 
     /// Average and base rate both known and more than 1% apart (e.g. 750000/71393 against
@@ -65,6 +76,11 @@ enum VideoInfoProbe {
         } else if frameCount > 0, duration > 0 {
             rate = Rational(num: Int((Double(frameCount) / duration * 1000).rounded()), den: 1000).reduced
         }
+        return snapped(rate)
+    }
+
+    /// `rate`, or the whole or NTSC rate within 0.01% of it.
+    static func snapped(_ rate: Rational) -> Rational {
         let value = rate.doubleValue
         for standard in [Rational(num: Int(value.rounded()), den: 1),
                          Rational(num: Int((value * 1.001).rounded()) * 1000, den: 1001)]
@@ -89,16 +105,21 @@ enum VideoInfoProbe {
     /// containers are demuxed once more (packets only, no decoding); empty packets, which AVI
     /// uses for dropped frames, and packets marked for discarding are not counted. An input
     /// that can be read only once (a pipe) gives the stored count, or 0 when it has none.
-    static func countFrames(input: InputContext, streamIndex: Int, trustStored: Bool, path: String) throws -> Int {
+    /// The counted packets' timestamps come back too (empty when not counted or incomplete).
+    static func countFrames(input: InputContext, streamIndex: Int, trustStored: Bool,
+                            path: String) throws -> (count: Int, timestamps: [Int64]) {
         let stored = Int(input.stream(streamIndex).pointee.nb_frames)
-        if stored > 0, trustStored { return stored }
-        guard let counter = try input.reopen() else { return max(stored, 0) }
-        guard streamIndex < counter.streamCount else { return max(stored, 0) }
+        if stored > 0, trustStored { return (stored, []) }
+        guard let counter = try input.reopen() else { return (max(stored, 0), []) }
+        guard streamIndex < counter.streamCount else { return (max(stored, 0), []) }
         for index in 0..<counter.streamCount where index != streamIndex {
             counter.stream(index).pointee.discard = AVDISCARD_ALL
         }
         let packet = try Packet(path: path)
         var count = 0
+        // Presentation timestamps where every packet has one, else decoding timestamps (AVI
+        // gives some packets only a dts); none when neither is complete.
+        var pts: [Int64] = [], dts: [Int64] = []
         while true {
             let status = av_read_frame(counter.pointer, packet.pointer)
             if status == vtkc_averror_eof() { break }
@@ -106,10 +127,12 @@ enum VideoInfoProbe {
             let pkt = packet.pointer.pointee
             if Int(pkt.stream_index) == streamIndex, pkt.size > 0, pkt.flags & AV_PKT_FLAG_DISCARD == 0 {
                 count += 1
+                if pkt.pts != vtkc_nopts_value() { pts.append(pkt.pts) }
+                if pkt.dts != vtkc_nopts_value() { dts.append(pkt.dts) }
             }
             av_packet_unref(packet.pointer)
         }
-        return count
+        return (count, pts.count == count ? pts : dts.count == count ? dts : [])
     }
 
     /// Throws when the file is shorter than its own index says (a truncated download or copy):

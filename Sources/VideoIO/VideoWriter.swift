@@ -87,6 +87,7 @@ public final class VideoWriter {
         if let track, spec.container == "mp4", !track.isMP4Compatible {
             throw VideoIOError.audioNotMP4Compatible(path: path, codec: track.codecName)
         }
+        if let problem = track?.muxingProblem { throw VideoIOError.invalidArgument(path: path, detail: problem) }
         self.url = url
         self.width = width
         self.height = height

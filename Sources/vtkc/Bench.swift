@@ -29,8 +29,8 @@ struct Bench: ParsableCommand {
     var json = false
 
     /// A line of the text report: stdout, or stderr when stdout carries the JSON.
-    private func say(_ line: String) {
-        if json { printError(line) } else { print(line) }
+    private func say(_ line: String) throws {
+        if json { printError(line) } else { try printOutput(line) }
     }
 
     func validate() throws {
@@ -44,38 +44,38 @@ struct Bench: ParsableCommand {
                                       attention: precision.attention, threads: threads)
         let report = try EngineBenchmark.run(settings, reference: reference.map { URL(fileURLWithPath: $0) },
                                              repeats: repeats)
-        printText(report)
+        try printText(report)
         if json { try printJSON(Self.numbers(report)) }
     }
 
     /// The text report, line by line, through `say`.
-    private func printText(_ r: EngineBenchmark.Report) {
+    private func printText(_ r: EngineBenchmark.Report) throws {
         let int8 = r.precision == .int8
-        say("model \(r.modelName): tokens \(r.config.tokens), tubelet \(r.config.tubelet), "
+        try say("model \(r.modelName): tokens \(r.config.tokens), tubelet \(r.config.tubelet), "
               + "clip \(r.config.clip), threads \(r.threads), precision \(r.precision.rawValue)")
         let attention = r.attentionImplementation.map { "attention bf16 on oneDNN \($0)" }
             ?? "attention float32 on OpenBLAS sgemm"
-        say("kernels: \(attention); "
+        try say("kernels: \(attention); "
               + (int8 ? "block Linears on \(EngineBenchmark.int8Library): \(r.int8Implementations.joined(separator: ", "))"
                       : "block Linears float32 on OpenBLAS sgemm"))
-        say("OpenBLAS kernels: \(BLASCore.name)" + (BLASCore.selectedByVTKC ? " (chosen by vtkc over a fallback)" : "")
+        try say("OpenBLAS kernels: \(BLASCore.name)" + (BLASCore.selectedByVTKC ? " (chosen by vtkc over a fallback)" : "")
               + "; CPU: \(BLASCore.cpuFeatures.joined(separator: ", "))")
-        say(String(format: "load %.3f s (%d file(s))", r.loadSeconds, r.weightFileCount))
+        try say(String(format: "load %.3f s (%d file(s))", r.loadSeconds, r.weightFileCount))
         for rate in r.shapeRates {
-            say(String(format: "sgemm %@ (%@): %.1f GFLOP/s", rate.shape, rate.product, rate.gflops))
+            try say(String(format: "sgemm %@ (%@): %.1f GFLOP/s", rate.shape, rate.product, rate.gflops))
         }
-        say(String(format: "sgemm on the model's linear shapes: %.1f GFLOP/s", r.sgemmGFLOPS))
+        try say(String(format: "sgemm on the model's linear shapes: %.1f GFLOP/s", r.sgemmGFLOPS))
         for (name, pass) in [("encode", r.encode), ("decode", r.decode)] {
-            say(String(format: "%@ %.3f s/clip  %.1f GFLOP  %.1f GFLOP/s;  sgemm floor %.3f s"
+            try say(String(format: "%@ %.3f s/clip  %.1f GFLOP  %.1f GFLOP/s;  sgemm floor %.3f s"
                          + " (%.1f GFLOP/s): %.2fx the floor (median of the rounds' ratios %.2fx)",
                          name, pass.seconds, pass.flop / 1e9, pass.flop / pass.seconds / 1e9, pass.floorSeconds,
                          pass.flop / pass.floorSeconds / 1e9, pass.ratioToFloor, pass.roundRatioMedian))
         }
         for (key, value) in [("latents_max_abs_diff", r.latentsMaxAbsDiff),
                              ("reconstruction_max_abs_diff", r.reconstructionMaxAbsDiff)] {
-            if let value { say(String(format: "%@ vs reference: %.3g", key, value)) }
+            if let value { try say(String(format: "%@ vs reference: %.3g", key, value)) }
         }
-        say(String(format: "peak RSS %.0f MiB", r.peakResidentMiB))
+        try say(String(format: "peak RSS %.0f MiB", r.peakResidentMiB))
     }
 
     /// The --json object: every number under the key scripts/benchmarks/engine.py reads.

@@ -83,6 +83,22 @@ struct ModelOptions: ParsableArguments {
     func load() throws -> ViTokModel { try settings.loadModel() }
 }
 
+/// `--max-memory`, the limit on one group of frames, for the commands that decode or encode
+/// whole frames (compress, expand, score of a .vtk).
+struct MemoryOptions: ParsableArguments {
+    @Option(name: .customLong("max-memory"), help: ArgumentHelp(
+        "Largest memory one group of frames may take (default: 4GiB).",
+        discussion: "A group is 16 frames as 8-bit RGB plus their latents and one band of tiles "
+            + "being blended (docs/FORMAT.md, \"Memory\"): about 50 bytes per pixel of the frame "
+            + "size, 0.11 GB for 1080p, 1.7 GB for 8K. A larger input or .vtk is refused before "
+            + "that memory is allocated. K/M/G/T (B) are powers of 1000, KiB/MiB/GiB/TiB of 1024.",
+        valueName: "size"), transform: { try GroupMemory(limit: ByteSize.parse($0)) })
+    var maxMemory: GroupMemory?
+
+    /// The memory limit for one group.
+    var memory: GroupMemory { maxMemory ?? GroupMemory() }
+}
+
 /// `-y`, the one overwrite flag of every command that writes files.
 struct OverwriteOption: ParsableArguments {
     @Flag(name: .customShort("y"), help: ArgumentHelp(
@@ -113,13 +129,10 @@ struct OutputOptions: ParsableArguments {
         }
     }
 
-    /// The output target, checked before any work starts: it must not be `input` itself and,
-    /// without `-y`, not an existing regular file.
+    /// The output target, checked before any work starts by the command's `OutputPlan`: not
+    /// `input` itself and, without `-y`, not an existing regular file.
     func target(input: String) throws -> OutputTarget {
-        if output != "-", input != "-", OutputTarget.sameFile(input, output) {
-            throw ValidationError("the output \(output) is the input file; choose another name")
-        }
-        return try OutputTarget(path: output, overwrite: overwrite)
+        try OutputPlan(inputs: [input], overwrite: overwrite).target(output)
     }
 }
 
@@ -200,7 +213,7 @@ extension BlendRamp: ExpressibleByArgument {}
 
 /// Writes one line to standard error.
 func printError(_ line: String) {
-    FileHandle.standardError.write(Data((line + "\n").utf8))
+    StandardStreams.writeError(line + "\n")
 }
 
 /// Prints `value` as pretty, key-sorted JSON on standard output, keys in snake_case (the one
@@ -210,5 +223,11 @@ func printJSON<T: Encodable>(_ value: T) throws {
     encoder.keyEncodingStrategy = .convertToSnakeCase
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     let data = try encoder.encode(value)
-    FileHandle.standardOutput.write(data + Data("\n".utf8))
+    try StandardStreams.writeOutput(Array(data) + [0x0A])
+}
+
+/// Prints `text` (and a newline, unless `terminator` says otherwise) on standard output: the
+/// tables and reports of info, score, seams and bench.
+func printOutput(_ text: String, terminator: String = "\n") throws {
+    try StandardStreams.writeOutput(Array((text + terminator).utf8))
 }

@@ -74,6 +74,7 @@ struct Compress: ParsableCommand {
     var crop: CropMode?
 
     @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var memoryOptions: MemoryOptions
     @OptionGroup var tilingArguments: TilingArguments
     @OptionGroup var encodingArguments: EncodingArguments
 
@@ -113,6 +114,7 @@ struct Compress: ParsableCommand {
         let compressor = Compressor(model: model, identity: try ModelIdentity(model), tiling: tiling,
                                     encoding: encodingArguments.encoding)
         compressor.preprocessing = preprocessing
+        compressor.memory = memoryOptions.memory
         compressor.notice = { printError("vtkc: \($0)") }
         return compressor
     }

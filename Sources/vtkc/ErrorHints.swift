@@ -14,6 +14,7 @@ enum ErrorHints {
         case OutputError.exists: "pass -y to overwrite it"
         case CodecError.modelMismatch: "or --force-model to decode anyway"
         case CodecError.notABatchReport: "name another file, or pass -y to replace it (-y also rewrites every output)"
+        case CodecError.memoryLimit: "raise it with --max-memory SIZE (e.g. --max-memory 16GB) if the machine has it"
         case CodecError.geometryMismatch: "pass --model with the weights the file was made with"
         case ScoreError.sizeMismatch: "pass --resize-to-ref to resize the distorted frames to the reference size"
         case ScoreError.frameCountMismatch: "pass --frames N to compare only the first N frames"

@@ -33,6 +33,7 @@ struct Expand: ParsableCommand {
 
     @OptionGroup var out: OutputOptions
     @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var memoryOptions: MemoryOptions
 
     @OptionGroup var x264: X264Options
 
@@ -47,6 +48,7 @@ struct Expand: ParsableCommand {
         let model = try modelOptions.load()
         let expander = Expander(model: model, identity: try ModelIdentity(model))
         expander.forceModel = forceModel
+        expander.memory = memoryOptions.memory
         let bar = ProgressBar(label: "expand", quiet: out.quiet)
         expander.progress = { bar.update(done: $0, total: $1) }
         let result = try expander.expand(file: URL(fileURLWithPath: input), to: target,

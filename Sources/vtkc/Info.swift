@@ -1,6 +1,7 @@
 import ArgumentParser
 import Codec
 import Foundation
+import SafeOutput
 import VideoIO
 import VTKFormat
 
@@ -104,7 +105,7 @@ struct Info: ParsableCommand {
             bitsPerPixel: Double(counts.file * 8) / pixels,
             latentBitsPerPixel: Double(counts.groups * 8) / pixels,
             audio: audio, preprocessing: preprocessing(h.metadata), metadata: h.metadata, verified: verify)
-        if json { try printJSON(report) } else { print(text(report)) }
+        if json { try printJSON(report) } else { try printOutput(text(report)) }
     }
 
     /// The preprocessing the metadata records, or nil when the frames were tiled as decoded.
@@ -115,16 +116,19 @@ struct Info: ParsableCommand {
                      resizeFilter: metadata["resize_filter"], crop: metadata["crop"])
     }
 
+    /// The text report; every string that comes from the file is escaped for the terminal
+    /// (`StandardStreams.printable`), so metadata cannot retitle a window or forge lines.
     func text(_ r: Report) -> String {
+        let safe = StandardStreams.printable
         var lines = [
-            "file:         \(r.file)",
-            "model:        \(r.model.name) (sha256 \(r.model.sha256))",
+            "file:         \(safe(r.file))",
+            "model:        \(safe(r.model.name)) (sha256 \(r.model.sha256))",
             "video:        \(r.width)x\(r.height), \(r.frames) frames @ \(r.frameRate) fps "
                 + String(format: "(%.3f s)", r.seconds) + ", pixel aspect \(r.pixelAspect)",
             "source:       " + (r.preprocessing.map { p in
                 "\(p.sourceWidth)x\(p.sourceHeight)"
-                    + (p.resize.map { " -> short side \($0) (\(p.resizeFilter ?? "?"))" } ?? "")
-                    + (p.crop.map { " -> crop \($0)" } ?? "") + " -> \(r.width)x\(r.height)"
+                    + (p.resize.map { " -> short side \($0) (\(safe(p.resizeFilter ?? "?")))" } ?? "")
+                    + (p.crop.map { " -> crop \(safe($0))" } ?? "") + " -> \(r.width)x\(r.height)"
             } ?? "\(r.width)x\(r.height), as decoded"),
             "groups:       \(r.groups) of \(r.groupLength) frames",
             "tiles:        \(r.tilesPerGroup) per group (\(r.tileColumns) x \(r.tileRows) of "
@@ -135,13 +139,13 @@ struct Info: ParsableCommand {
             String(format: "bits/pixel:   %.5f (latents alone %.5f)", r.bitsPerPixel, r.latentBitsPerPixel),
         ]
         if let a = r.audio {
-            lines.append("audio:        \(a.codec), \(a.sampleRate) Hz, \(a.channels) channels, "
+            lines.append("audio:        \(safe(a.codec)), \(a.sampleRate) Hz, \(a.channels) channels, "
                          + "\(a.packets) packets" + String(format: " (%.3f s)", a.seconds))
         } else {
             lines.append("audio:        none")
         }
         for key in r.metadata.keys.sorted() {
-            lines.append("metadata:     \(key) = \(r.metadata[key]!)")
+            lines.append("metadata:     \(safe(key)) = \(safe(r.metadata[key]!))")
         }
         if r.verified { lines.append("verified:     every record's CRC32 and contents are intact") }
         return lines.joined(separator: "\n")

@@ -26,7 +26,7 @@ extension Info {
             attentionBF16: BF16Attention.nativeImplementation,
             attentionDefault: AttentionPrecision.automatic(for: .default).rawValue)
         if json { return try printJSON(report) }
-        print("""
+        try printOutput("""
             cpu:          \(report.cpuFeatures.isEmpty ? "no AVX2" : report.cpuFeatures.joined(separator: ", "))
             openblas:     \(report.blasCore) kernels\(replaced.map { " (vtkc restarted on them: OpenBLAS had loaded \($0))" } ?? "")\
             \(report.blasCoreIsFallback ? ", a fallback: this CPU could run \(report.blasCoreRecommended ?? "?")" : "")

@@ -82,13 +82,11 @@ struct Latents: ParsableCommand {
     func run() throws {
         if format == .webdataset { return try runWebDataset() }
         let input = inputs[0]
-        if output != "-", OutputTarget.sameFile(input, output) {
-            throw ValidationError("the output \(output) is the input file; choose another name")
-        }
-        let target = try OutputTarget(path: output, overwrite: overwrite)
+        let plan = OutputPlan(inputs: [input], overwrite: overwrite)
+        let target = try plan.target(output)
         // The .npy geometry sidecar goes beside a regular file; a stream carries the array only.
         let sidecar = fileFormat == .npy && !target.kind.isStream
-            ? try OutputTarget(path: LatentExport.sidecarPath(for: output), overwrite: overwrite) : nil
+            ? try plan.target(LatentExport.sidecarPath(for: output)) : nil
         if fileFormat == .npy && sidecar == nil {
             printError("vtkc: \(target.displayName) gets the array only; use --format safetensors to keep the geometry")
         }

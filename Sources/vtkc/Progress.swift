@@ -1,4 +1,5 @@
 import Foundation
+import SafeOutput
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -39,13 +40,13 @@ final class ProgressBar {
         }
         line += String(format: "  %.2f fps", fps)
         if total > done, fps > 0 { line += "  ETA " + Self.clock(Double(total - done) / fps) }
-        FileHandle.standardError.write(Data((line + "\u{1B}[K").utf8))
+        StandardStreams.writeError(line + "\u{1B}[K")
     }
 
     /// Ends the bar's line.
     func finish() {
         guard enabled, lastDraw != .distantPast else { return }
-        FileHandle.standardError.write(Data("\n".utf8))
+        StandardStreams.writeError("\n")
     }
 
     static func clock(_ seconds: Double) -> String {

@@ -84,6 +84,7 @@ struct Score: ParsableCommand {
 
     /// --model (for a distorted .vtk) and --threads.
     @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var memoryOptions: MemoryOptions
 
     @Flag(name: .long, help: "Decode a .vtk made with other weights of the same shape instead of refusing it.")
     var forceModel = false
@@ -112,16 +113,18 @@ struct Score: ParsableCommand {
     }
 
     func run() throws {
-        // The report files are checked before any work, as every output is.
-        let csvTarget = try csv.map { try OutputTarget(path: $0, overwrite: overwrite) }
-        let plotTarget = try plot.map { try OutputTarget(path: $0, overwrite: overwrite) }
         let pairs = try ScoreInputs.pairs(reference: URL(fileURLWithPath: reference),
                                           distorted: URL(fileURLWithPath: distorted))
+        // The report files are checked before any work against every file scored, as every
+        // output is.
+        let plan = OutputPlan(inputs: pairs.flatMap { [$0.reference.path, $0.distorted.path] }, overwrite: overwrite)
+        let csvTarget = try csv.map { try plan.target($0) }
+        let plotTarget = try plot.map { try plan.target($0) }
         let options = ScoreOptions(metrics: metrics ?? Metric.allCases, metricsExplicit: metrics != nil,
                                    frames: frames, resizeToReference: resizeToRef,
                                    threads: modelOptions.runtime.threads)
         let scorer = try VideoScorer(options: options)
-        let opener = ScoreOpener(modelOptions: modelOptions, forceModel: forceModel)
+        let opener = ScoreOpener(modelOptions: modelOptions, memory: memoryOptions, forceModel: forceModel)
         scorer.openDistorted = opener.open
         let bar = ProgressBar(label: "score", quiet: quiet)
         let report = try scorer.score(pairs: pairs) { p in
@@ -131,7 +134,7 @@ struct Score: ParsableCommand {
         bar.finish()
         try csvTarget?.commit(Data(ScoreCSV.render(report).utf8))
         try plotTarget?.commit(Data(ScorePlot.render(report).utf8))
-        print(json ? try ScoreJSON.render(report) : ScoreTable.render(report, perFrame: perFrame), terminator: "")
+        try printOutput(json ? try ScoreJSON.render(report) : ScoreTable.render(report, perFrame: perFrame), terminator: "")
         if !quiet {
             for note in report.notes { printError("note: " + note) }
         }

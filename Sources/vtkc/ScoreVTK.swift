@@ -13,11 +13,13 @@ extension DecodedFrames: ScoredFrames {
 /// engine (the model is loaded once, on the first .vtk); any other file is a video.
 final class ScoreOpener {
     private let modelOptions: ModelOptions
+    private let memory: MemoryOptions
     private let forceModel: Bool
     private var expander: Expander?
 
-    init(modelOptions: ModelOptions, forceModel: Bool) {
+    init(modelOptions: ModelOptions, memory: MemoryOptions, forceModel: Bool) {
         self.modelOptions = modelOptions
+        self.memory = memory
         self.forceModel = forceModel
     }
 
@@ -30,6 +32,7 @@ final class ScoreOpener {
             let model = try modelOptions.load()
             let loaded = Expander(model: model, identity: try ModelIdentity(model))
             loaded.forceModel = forceModel
+            loaded.memory = memory.memory
             expander = loaded
         }
         return (try expander!.frames(try VTKFileSource(url: url), path: url.path), .vtk)

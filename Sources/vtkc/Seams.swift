@@ -67,7 +67,7 @@ struct Seams: ParsableCommand {
         if json {
             try printJSON(results.map(Row.init))
         } else {
-            print(table(results))
+            try printOutput(table(results))
         }
     }
 

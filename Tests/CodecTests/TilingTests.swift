@@ -72,7 +72,7 @@ final class TilingTests: XCTestCase {
                 let layout = try TileLayout(width: w, height: h, tileWidth: 16, tileHeight: 16,
                                             options: options)
                 let coder = GroupCoder(model: model, layout: layout, maxBatch: 3)
-                XCTAssertTrue(coder.decode(coder.encode(frames)) == frames, "\(w)x\(h) \(options)")
+                XCTAssertTrue(try coder.decode(coder.encode(frames)) == frames, "\(w)x\(h) \(options)")
             }
         }
     }
@@ -86,7 +86,7 @@ final class TilingTests: XCTestCase {
             let layout = try TileLayout(width: 250, height: 130, tileWidth: 128, tileHeight: 128,
                                         options: options)
             let coder = GroupCoder(model: model, layout: layout)
-            XCTAssertTrue(coder.decode(coder.encode(frames)) == frames, "\(options)")
+            XCTAssertTrue(try coder.decode(coder.encode(frames)) == frames, "\(options)")
         }
     }
 
