@@ -106,6 +106,7 @@ let package = Package(
                     swiftSettings: cpuFlags),
         .testTarget(name: "ResearchTests", dependencies: ["Codec", "Research", "VideoIO"],
                     swiftSettings: cpuFlags),
-        .testTarget(name: "CLITests", dependencies: ["vtkc", "SafeOutput", "VideoIO", "VTKFormat"], swiftSettings: cpuFlags),
+        .testTarget(name: "CLITests", dependencies: ["vtkc", "Codec", "SafeOutput", "VideoIO", "VTKFormat"],
+                    swiftSettings: cpuFlags),
     ]
 )

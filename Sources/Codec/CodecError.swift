@@ -1,4 +1,5 @@
 import Foundation
+import VideoIO
 import VTKFormat
 
 /// Errors of the compress / expand pipeline, each a one-line message a user can act on.
@@ -48,8 +49,7 @@ public enum CodecError: LocalizedError, Equatable, Sendable {
             return "\(path): a group of \(frames) frames of \(size) needs \(GroupMemory.describe(needed)) of "
                 + "memory, over the limit of \(GroupMemory.describe(limit))"
         case .frameSizeOutOfRange(let path, let width, let height):
-            return "\(path): frame size \(width)x\(height) is outside \(VTKHeader.frameSideRange.lowerBound)..."
-                + "\(VTKHeader.frameSideRange.upperBound) per side (the largest frame vtkc writes back)"
+            return "\(path): " + VideoLimits.frameSizeProblem(width: width, height: height)
         case .nonFiniteOutput(let path, let group):
             return "\(path): group \(group) decodes to values that are not numbers (NaN); the latents "
                 + "or the model's weights are corrupt"

@@ -102,7 +102,9 @@ public enum LatentExport {
 
     /// The sidecar JSON's path for an `.npy` output path.
     public static func sidecarPath(for path: String) -> String {
-        URL(fileURLWithPath: path).deletingPathExtension().appendingPathExtension("json").path
+        let name = URL(fileURLWithPath: path).lastPathComponent
+        let stem = (name as NSString).deletingPathExtension
+        return String(path.dropLast(name.count)) + stem + ".json"
     }
 
     /// The NPY 1.0 preamble for a little-endian float32 C-order array, padded to 64 bytes.

@@ -34,7 +34,13 @@ final class InputContext {
             }
             customIO = nil
             let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-            try check(avformat_open_input(&context, "file:" + absolute, nil, nil), "open input", path)
+            let status = avformat_open_input(&context, "file:" + absolute, nil, nil)
+            if status < 0, let (width, height) = VideoLimits.declaredY4MSize(path),
+               !VideoLimits.frameSideRange.contains(width) || !VideoLimits.frameSideRange.contains(height) {
+                // FFmpeg's Y4M demuxer fails on an oversized picture with an unrelated errno (EBUSY).
+                throw VideoIOError.invalidArgument(path: path, detail: VideoLimits.frameSizeProblem(width: width, height: height))
+            }
+            try check(status, "open input", path)
         case .fileDescriptor(let fd, _):
             customIO = try CustomIO(source: DescriptorSource(fd: fd), name: path)
         case .memory(let bytes, _):
@@ -51,6 +57,18 @@ final class InputContext {
             var owned: UnsafeMutablePointer<AVFormatContext>? = context
             avformat_close_input(&owned)
             throw error
+        }
+        // A declared picture larger than any frame vtkc writes is refused before the demuxer
+        // reads (and allocates) a first frame of that size.
+        for index in 0..<Int(context.pointee.nb_streams) {
+            guard let par = context.pointee.streams[index]?.pointee.codecpar,
+                  par.pointee.codec_type == AVMEDIA_TYPE_VIDEO else { continue }
+            let (width, height) = (Int(par.pointee.width), Int(par.pointee.height))
+            if width > VideoLimits.frameSideRange.upperBound || height > VideoLimits.frameSideRange.upperBound {
+                var owned: UnsafeMutablePointer<AVFormatContext>? = context
+                avformat_close_input(&owned)
+                throw VideoIOError.invalidArgument(path: path, detail: VideoLimits.frameSizeProblem(width: width, height: height))
+            }
         }
         let status = probeStreams ? avformat_find_stream_info(context, nil) : 0
         if status < 0 {

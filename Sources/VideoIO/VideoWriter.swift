@@ -77,8 +77,8 @@ public final class VideoWriter {
     init(url: URL, width: Int, height: Int, frameRate: Rational, spec: EncoderSpec,
          audio track: AudioTrack?, rotation: Int = 0) throws {
         let path = url.path
-        guard (1...16384).contains(width), (1...16384).contains(height) else {
-            throw VideoIOError.invalidArgument(path: path, detail: "frame size \(width)x\(height) is outside 1...16384")
+        guard VideoLimits.frameSideRange.contains(width), VideoLimits.frameSideRange.contains(height) else {
+            throw VideoIOError.invalidArgument(path: path, detail: VideoLimits.frameSizeProblem(width: width, height: height))
         }
         let rate = frameRate.reduced
         guard rate.isPositive, rate.num <= Int(Int32.max), rate.den <= Int(Int32.max) else {

@@ -117,7 +117,8 @@ struct Score: ParsableCommand {
                                           distorted: URL(fileURLWithPath: distorted))
         // The report files are checked before any work against every file scored, as every
         // output is.
-        let plan = OutputPlan(inputs: pairs.flatMap { [$0.reference.path, $0.distorted.path] }, overwrite: overwrite)
+        let plan = OutputPlan(inputs: [reference, distorted] + pairs.flatMap { [$0.reference.path, $0.distorted.path] },
+                              overwrite: overwrite)
         let csvTarget = try csv.map { try plan.target($0) }
         let plotTarget = try plot.map { try plan.target($0) }
         let options = ScoreOptions(metrics: metrics ?? Metric.allCases, metricsExplicit: metrics != nil,

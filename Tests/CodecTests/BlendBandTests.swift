@@ -2,6 +2,7 @@
 import Foundation
 import VideoIO
 import ViTok
+import VTKFormat
 import XCTest
 
 /// The band decoder (`GroupCoder.decode` through `BlendBand`) against the whole-group
@@ -112,5 +113,12 @@ final class BlendBandTests: XCTestCase {
             XCTAssertEqual($0.localizedDescription,
                            "w.mp4: frame size 16385x16 is outside 1...16384 per side (the largest frame vtkc writes back)")
         }
+    }
+}
+
+/// The container's frame limit is the video writer's: compress refuses what expand could not write.
+final class FrameLimitTests: XCTestCase {
+    func testTheFormatAndTheWriterShareOneFrameLimit() {
+        XCTAssertEqual(VTKHeader.frameSideRange, VideoLimits.frameSideRange)
     }
 }

@@ -174,3 +174,31 @@ private final class ReceivedBytes: @unchecked Sendable {
 
 /// Linux's dev_t for a major and minor number below 256 (the glibc macro is not imported).
 private func deviceNumber(_ major: UInt, _ minor: UInt) -> dev_t { dev_t(major << 8 | minor) }
+
+/// The output plan's one rule: no output is an input or another output, by any name.
+final class OutputPlanTests: XCTestCase {
+    func testOutputsAreCheckedAgainstInputsAndEachOther() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("plan-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = dir.appendingPathComponent("in.mp4").path
+        FileManager.default.createFile(atPath: input, contents: Data("x".utf8))
+        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("sym").path, withDestinationPath: input)
+        try FileManager.default.linkItem(atPath: input, toPath: dir.appendingPathComponent("hard").path)
+        let plan = OutputPlan(inputs: [input, "-"], overwrite: true)
+        for alias in [input, dir.appendingPathComponent("sym").path, dir.appendingPathComponent("hard").path,
+                      dir.appendingPathComponent("./x/../in.mp4").path] {
+            XCTAssertThrowsError(try plan.reserve(alias), alias) {
+                guard case OutputError.sameAsInput = $0 else { return XCTFail("\($0)") }
+            }
+        }
+        try plan.reserve(dir.appendingPathComponent("new.csv").path)
+        XCTAssertThrowsError(try plan.reserve(dir.appendingPathComponent("./new.csv").path)) {
+            guard case OutputError.sameAsOutput = $0 else { return XCTFail("\($0)") }
+        }
+        try plan.reserve("/dev/null")
+        try plan.reserve("/dev/null")
+        try plan.reserve("-")
+        XCTAssertThrowsError(try plan.reserve("-"))
+    }
+}

@@ -167,4 +167,15 @@ final class ContainerRoundTripTests: XCTestCase {
             try header.checkModel(sha256: other, name: "vitok-x", file: "clip.vtk")
         }
     }
+
+    /// Issue 30.13: a write error names the destination the caller gave, not the staging file
+    /// the bytes go to (/dev/full stands in for a full disk).
+    func testWriteErrorsNameTheGivenName() throws {
+        let header = smallHeader()
+        XCTAssertThrowsError(try VTKWriter(url: URL(fileURLWithPath: "/dev/full"), header: header, name: "out/a.vtk")) { error in
+            let message = (error as? LocalizedError)?.errorDescription ?? "\(error)"
+            XCTAssertTrue(message.hasPrefix("out/a.vtk: at byte 0: write failed"), message)
+            XCTAssertTrue(message.contains("space"), message)
+        }
+    }
 }

@@ -37,6 +37,20 @@ final class BadInputTests: XCTestCase {
         XCTAssertEqual(model.name, "good")
     }
 
+    /// Issue 30.13: weights that are not finite numbers decode every clip to NaN; they are
+    /// refused at load, naming the tensor (F32 viewed in place and F16 converted alike).
+    func testNonFiniteWeightsAreRefused() throws {
+        for (bad, dtype) in [(Float.nan, "F32"), (Float.infinity, "F32"), (-Float.infinity, "F16")] {
+            var tensors = randomModelTensors(tiny, seed: 7)
+            let index = try XCTUnwrap(tensors.firstIndex { $0.name == "decoder.norm.weight" })
+            var values = [Float](repeating: 1, count: tensors[index].shape.reduce(1, *))
+            values[3] = bad
+            tensors[index] = RawTensor("decoder.norm.weight", shape: tensors[index].shape, floats: values, dtype: dtype)
+            try expectFailure(.malformedFile, "decoder.norm.weight", tensors: tensors)
+            try expectFailure(.malformedFile, "value 3 is \(bad); weights must be finite", tensors: tensors)
+        }
+    }
+
     func testTruncatedFile() throws {
         try expectFailure(.malformedFile, "past the", bytesEdit: { Array($0.dropLast(100)) })
         try expectFailure(.malformedFile, "shorter than the 8-byte", bytesEdit: { Array($0.prefix(5)) })
