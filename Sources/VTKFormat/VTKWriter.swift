@@ -2,7 +2,7 @@
 // record when given), the end record on finish(). Memory is bounded by one group. It writes
 // exactly the file it is given (in vtkc, an OutputTarget's staging file: where the finished
 // bytes end up is the caller's policy); on an error or when dropped unfinished, that file is
-// removed.
+// removed if the writer created it (never a device or a file that was there before).
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -39,9 +39,13 @@ public final class VTKWriter {
     private var prefixLength = 0
     /// The file's name in errors (the destination the user named, not a staging file).
     private let name: String
+    /// Whether this writer created the file (only then does a failure remove it: a device or
+    /// a file someone else made is never deleted).
+    private let created: Bool
 
     /// Opens the file at `url` (creating it, or truncating it and keeping its permissions) and
-    /// writes the header; errors name it `name` (default: its last path component). Throws
+    /// writes the header; errors name it `name` (default: its last path component). On a
+    /// failure, or when dropped unfinished, the file is removed if this writer created it. Throws
     /// `.malformed` for a header field out of range (nothing is created then), `.io` when the
     /// file cannot be opened.
     public init(url: URL, header: VTKHeader, name: String? = nil) throws {
@@ -50,7 +54,9 @@ public final class VTKWriter {
         let name = name ?? url.lastPathComponent
         self.name = name
         let prefix = try header.encodedPrefix(file: name)
-        let fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+        var fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+        created = fd >= 0
+        if fd < 0 && errno == EEXIST { fd = open(url.path, O_WRONLY | O_TRUNC | O_CLOEXEC) }
         guard fd >= 0 else {
             throw VTKFormatError(.io, file: name, "cannot open for writing (\(String(cString: strerror(errno))))")
         }
@@ -142,5 +148,9 @@ public final class VTKWriter {
         removeFile()
     }
 
-    private func removeFile() { try? FileManager.default.removeItem(at: url) }
+    private func removeFile() {
+        var info = stat()
+        guard created, lstat(url.path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return }
+        unlink(url.path)
+    }
 }

@@ -3,12 +3,15 @@ import Foundation
 
 /// A muxer writing one file (in vtkc, an `OutputTarget`'s staging file: where the finished
 /// bytes go is the caller's policy). `commit()` writes the trailer and closes the file; an
-/// output dropped without `commit()` deletes it.
+/// output dropped without `commit()` deletes the file if `open()` created it.
 final class OutputFile {
     let pointer: UnsafeMutablePointer<AVFormatContext>
     /// The file being written; every error names this path.
     let path: String
     private var committed = false
+    /// Whether `open()` created the file: only then does an uncommitted output delete it (a
+    /// device or a file that was there before is never removed).
+    private var created = false
 
     /// Prepares a muxer of the given FFmpeg format name (e.g. "mp4") for `url`. The file is
     /// created by `open()`, after the streams are added.
@@ -44,7 +47,9 @@ final class OutputFile {
 
     /// Creates the file and writes the container header.
     func open() throws {
-        try check(avio_open(&pointer.pointee.pb, path, AVIO_FLAG_WRITE),
+        var info = stat()
+        created = lstat(path, &info) != 0 && errno == ENOENT
+        try check(avio_open(&pointer.pointee.pb, "file:" + path, AVIO_FLAG_WRITE),
                   "create output file", path)
         try check(avformat_write_header(pointer, nil), "write container header", path)
     }
@@ -72,7 +77,8 @@ final class OutputFile {
     deinit {
         if pointer.pointee.pb != nil { avio_closep(&pointer.pointee.pb) }
         avformat_free_context(pointer)
-        if !committed { unlink(path) }
+        var info = stat()
+        if !committed, created, lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG { unlink(path) }
     }
 }
 

@@ -3,8 +3,10 @@
 struct TimestampRhythm: Equatable {
     /// Frames per second over the whole span: (frames - 1) / (last - first timestamp).
     let averageRate: Rational
-    /// Whether some gap between consecutive frames differs from the median gap by more than
-    /// 1% plus two time-base units (the rounding of a millisecond time base).
+    /// Whether the gaps between consecutive frames are uneven: more than 5% of them (and at
+    /// least two) differ from the median gap by more than 1% plus two time-base units (the
+    /// rounding of a millisecond time base). One long last frame or one dropped frame in a
+    /// constant-rate stream is not a variable rate.
     let uneven: Bool
 
     /// The rhythm of `timestamps` (any order, in `timeBase` units); nil for fewer than three
@@ -19,7 +21,8 @@ struct TimestampRhythm: Equatable {
         let gaps = zip(sorted.dropFirst(), sorted).map { Double($0) - Double($1) }.sorted()
         let median = gaps[gaps.count / 2]
         let tolerance = 0.01 * median + 2
-        uneven = gaps.first! < median - tolerance || gaps.last! > median + tolerance
+        let off = gaps.filter { abs($0 - median) > tolerance }.count
+        uneven = off >= 2 && Double(off) > 0.05 * Double(gaps.count)
         let fps = Double(sorted.count - 1) / seconds
         averageRate = Rational(num: Int((fps * 1000).rounded()), den: 1000).reduced
         guard averageRate.isPositive else { return nil }

@@ -177,5 +177,8 @@ final class ContainerRoundTripTests: XCTestCase {
             XCTAssertTrue(message.hasPrefix("out/a.vtk: at byte 0: write failed"), message)
             XCTAssertTrue(message.contains("space"), message)
         }
+        var info = stat()
+        XCTAssertEqual(stat("/dev/full", &info), 0, "the failed writer left the device it was given alone")
+        XCTAssertEqual(info.st_mode & S_IFMT, S_IFCHR)
     }
 }

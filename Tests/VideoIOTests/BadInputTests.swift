@@ -126,6 +126,21 @@ final class BadInputTests: XCTestCase {
         }
         XCTAssertEqual(directoryEntries(dir), [])
     }
+
+    /// A writer that fails or is dropped removes only a file it created: a device it was given
+    /// stays (it used to unlink /dev/full), and a name is never read as another protocol.
+    func testAFailedWriterLeavesADeviceAlone() throws {
+        do {
+            let writer = try VideoWriter(url: URL(fileURLWithPath: "/dev/full"), width: 16, height: 16,
+                                         frameRate: Rational(num: 25, den: 1),
+                                         spec: EncoderSpec(codec: "ffv1", pixelFormat: AV_PIX_FMT_BGR0, options: [:], container: "matroska"), audio: nil)
+            try? writer.write(RGBFrame(width: 16, height: 16, pixels: [UInt8](repeating: 9, count: 16 * 16 * 3)))
+            XCTAssertThrowsError(try writer.finish())
+        } catch {}
+        var info = stat()
+        XCTAssertEqual(stat("/dev/full", &info), 0)
+        XCTAssertEqual(info.st_mode & S_IFMT, S_IFCHR)
+    }
 }
 
 /// A mono 16-bit PCM WAV file with a 440 Hz tone: an audio-only input.

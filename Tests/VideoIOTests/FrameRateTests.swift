@@ -31,3 +31,26 @@ final class FrameRateTests: XCTestCase {
         }
     }
 }
+
+/// Variable frame rate from the timestamps themselves (issue 30.10), whatever the container.
+final class TimestampRhythmTests: XCTestCase {
+    func testUnevenTimestampsAreAVariableRate() throws {
+        // 12 frames over 0-2.2 s in a millisecond time base, spaced unevenly.
+        let uneven: [Int64] = [0, 100, 150, 400, 500, 900, 1000, 1300, 1500, 1800, 2000, 2200]
+        let rhythm = try XCTUnwrap(TimestampRhythm(uneven.shuffled(), timeBase: Rational(num: 1, den: 1000)))
+        XCTAssertTrue(rhythm.uneven)
+        XCTAssertEqual(rhythm.averageRate, Rational(num: 5, den: 1))
+    }
+
+    func testConstantRatesWithRoundingOrOneOutlierAreNot() throws {
+        // 29.97 fps rounded to milliseconds: gaps of 33 and 34.
+        let ntsc = (0..<300).map { Int64((Double($0) * 1001 / 30).rounded()) }
+        let rhythm = try XCTUnwrap(TimestampRhythm(ntsc, timeBase: Rational(num: 1, den: 1000)))
+        XCTAssertFalse(rhythm.uneven)
+        XCTAssertEqual(rhythm.averageRate.doubleValue, 29.97, accuracy: 0.01)
+        var longLast = (0..<400).map { Int64($0) * 1001 }
+        longLast.append(longLast.last! + 5005)
+        XCTAssertFalse(try XCTUnwrap(TimestampRhythm(longLast, timeBase: Rational(num: 1, den: 30000))).uneven)
+        XCTAssertNil(TimestampRhythm([0, 0, 10], timeBase: Rational(num: 1, den: 1000)))
+    }
+}
