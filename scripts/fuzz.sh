@@ -7,7 +7,9 @@
 #                + Sources/SafeTensors)
 #   video        VideoReader on mutated container files through in-memory custom I/O
 #                (Fuzz/VideoFuzz.swift + Sources/VideoIO, linked against the system FFmpeg)
-# Sanitizers: fuzzer,address for vtk and safetensors; fuzzer only for video (FFmpeg is not
+#   audio        the .vtk audio record parser and, for every record it accepts, the MKV and MP4
+#                muxers expand feeds (Fuzz/AudioFuzz.swift + Codec's AudioRecordCoding + VideoIO)
+# Sanitizers: fuzzer,address for vtk and safetensors; fuzzer only for video and audio (FFmpeg is not
 # instrumented and ASAN halves the speed). FUZZ_SANITIZERS overrides (e.g. "fuzzer" for a fast
 # run of vtk, "fuzzer,address" for video).
 # The safetensors target uses the JSON-key dictionary Fuzz/safetensors.dict.
@@ -23,7 +25,7 @@ target="${1:-}"
 limit="${2:-300}"
 case "$limit" in
     -runs=*) budget=("$limit") ;;
-    ''|*[!0-9]*) echo "usage: scripts/fuzz.sh vtk|safetensors|video [SECONDS|-runs=N]" >&2; exit 2 ;;
+    ''|*[!0-9]*) echo "usage: scripts/fuzz.sh vtk|safetensors|video|audio [SECONDS|-runs=N]" >&2; exit 2 ;;
     *) budget=("-max_total_time=$limit") ;;
 esac
 
@@ -41,9 +43,17 @@ case "$target" in
         sources=(Sources/SafeInput/*.swift Sources/VideoIO/*.swift); flags=(-I Sources/CFFmpeg); read -ra libs <<< "$(ffmpeg_libs)"; dict=()
         sanitizers="${FUZZ_SANITIZERS:-fuzzer}"; max_len=8192
         generator=Fuzz/MakeVideoSeeds.swift ;;
-    *) echo "usage: scripts/fuzz.sh vtk|safetensors|video [SECONDS|-runs=N]" >&2; exit 2 ;;
+    audio)
+        # The audio record parser with the byte reader it uses (not all of VTKFormat: its
+        # byte sources share names with VideoIO's), and the muxers it feeds on expand.
+        sources=(Sources/SafeInput/*.swift Sources/VideoIO/*.swift Sources/VTKFormat/ByteIO.swift
+                 Sources/VTKFormat/VTKFormatError.swift Sources/Codec/AudioRecordCoding.swift)
+        flags=(-I Sources/CFFmpeg); read -ra libs <<< "$(ffmpeg_libs)"; dict=()
+        sanitizers="${FUZZ_SANITIZERS:-fuzzer}"; max_len=4096
+        generator=Fuzz/MakeAudioSeeds.swift ;;
+    *) echo "usage: scripts/fuzz.sh vtk|safetensors|video|audio [SECONDS|-runs=N]" >&2; exit 2 ;;
 esac
-harness="Fuzz/$(case "$target" in vtk) echo VTK ;; safetensors) echo SafeTensors ;; video) echo Video ;; esac)Fuzz.swift"
+harness="Fuzz/$(case "$target" in vtk) echo VTK ;; safetensors) echo SafeTensors ;; video) echo Video ;; audio) echo Audio ;; esac)Fuzz.swift"
 
 out=.build/fuzz
 seeds="Fuzz/seeds/$target"

@@ -1,6 +1,8 @@
 import Foundation
-import VideoIO
+#if canImport(VideoIO)
+import VideoIO  // scripts/fuzz.sh audio compiles this file together with VideoIO's sources
 import VTKFormat
+#endif
 
 /// The .vtk audio record's payload: an `AudioTrack` in a versioned byte layout, version 1
 /// (docs/FORMAT.md). All integers little-endian:

@@ -8,8 +8,10 @@ struct VTKC: ParsableCommand {
         commandName: "vtkc",
         abstract: "Neural video tokenizer codec: ViTok S-B/4x8 latents in a .vtk container.",
         discussion: """
-            Exit codes: 0 success; 1 runtime error (bad input, I/O failure, corrupt file); \
-            64 usage error (bad options).
+            Exit codes: 0 success; 1 runtime error (bad input, I/O failure, corrupt file, an \
+            output that is an input or another output); 64 usage error (bad options); 141 \
+            standard output or error is a closed pipe; 128 + N on signal N (unfinished outputs \
+            are removed first).
             """,
         version: VTKCVersion.string,
         subcommands: [Compress.self, Expand.self, Score.self, Info.self, Latents.self, Seams.self, Bench.self, Reencode.self]
