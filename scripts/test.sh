@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: the Swift package's tests (debug build) and the Python tests of the training
+# Runs every test: the Swift package's tests (debug build), a short run of each fuzz target,
+# and the Python tests of the training
 # code, the reference scripts and the vtkc_py package (python/tests; they run the debug vtkc
 # built here; skipped when torch is not installed).
 set -euo pipefail
@@ -13,6 +14,12 @@ swift test --skip-build
 # Thread-count determinism again with OpenBLAS's AVX2 (Haswell) kernels, whose rounding depends
 # on a product's row count: the kernels of machines without AVX-512 (DYNAMIC_ARCH picks them).
 OPENBLAS_CORETYPE=Haswell swift test --skip-build --filter ThreadDeterminism
+
+echo "== fuzz: every target briefly, built as the release build parses (-O, checks on)"
+# A finding fails the run (scripts/fuzz.sh exits with libFuzzer's status); docs/FUZZING.md.
+for target in vtk safetensors video audio; do
+    FUZZ_TIMEOUT=30 bash scripts/fuzz.sh "$target" "${VTKC_FUZZ_SECONDS:-15}"
+done
 
 echo "== python tests"
 if "$PY" -c "import torch, pytest" 2>/dev/null; then

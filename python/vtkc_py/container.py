@@ -16,6 +16,7 @@ VERSION = 1
 GROUP, AUDIO, END = 1, 2, 3
 MAX_HEADER = 16 << 20
 MAX_VALUES_PER_GROUP = 1 << 27
+MAX_FRAME_SIDE = 16384  # VTKHeader.frameSideRange: the largest frame vtkc writes back
 
 
 class VTKError(ValueError):
@@ -91,7 +92,7 @@ class Reader:
         h = {"model_name": self.string(4096), "model_sha256": self.take(32), "config": self.string(1 << 20)}
         at = self.pos
         w, ht, fr, rn, rd, an, ad, gl = self.unpack("<IIQIIIII")
-        self.check(at, 1 <= w <= 65535 and 1 <= ht <= 65535, f"frame size {w}x{ht}")
+        self.check(at, 1 <= w <= MAX_FRAME_SIDE and 1 <= ht <= MAX_FRAME_SIDE, f"frame size {w}x{ht}")
         self.check(at, 1 <= fr <= 1 << 40, f"frame count {fr}")
         self.check(at, min(rn, rd, an, ad) >= 1, f"frame rate {rn}/{rd} or pixel aspect {an}/{ad}")
         self.check(at, 1 <= gl <= 4096, f"group length {gl}")
@@ -191,7 +192,10 @@ class Reader:
     def decode_group(self, pos, payload):
         h, n = self.header, self.values_per_group()
         if h["bits"] == 0:
-            return np.frombuffer(payload, dtype="<f2", offset=4).astype(np.float32)
+            values = np.frombuffer(payload, dtype="<f2", offset=4).astype(np.float32)
+            if not np.isfinite(values).all():
+                self.fail(pos, f"latent value {int(np.argmin(np.isfinite(values)))} is not a finite number")
+            return values
         c = h["channels"]
         lohi = np.frombuffer(payload, dtype="<f4", count=2 * c, offset=4).reshape(c, 2)
         lo, hi = lohi[:, 0], lohi[:, 1]

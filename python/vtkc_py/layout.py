@@ -48,8 +48,8 @@ class TileLayout:
         if t["mode"] not in MODES or t["overlap_x"] != t["overlap_y"]:
             raise ValueError(f"{name}: tiling mode {t['mode']} with overlap {t['overlap_x']}x{t['overlap_y']} "
                              "is not known to this version of vtkc_py")
-        if h["width"] > 1 << 15 or h["height"] > 1 << 15:
-            raise ValueError(f"{name}: frame size {h['width']}x{h['height']} is outside 1...32768")
+        if h["width"] > 16384 or h["height"] > 16384:
+            raise ValueError(f"{name}: frame size {h['width']}x{h['height']} is outside 1...16384 per side")
         mode, blend = MODES[t["mode"]]
         overlapping = mode.startswith("overlap")
         overlap = t["overlap_x"] if overlapping else 0
