@@ -23,6 +23,8 @@ import VTKFormat
 extension AudioTrack {
     static let recordMagic: [UInt8] = Array("VTKA".utf8)
     static let recordVersion: UInt16 = 1
+    /// The bytes of FFmpeg's short codec names.
+    static let codecNameBytes = Set("abcdefghijklmnopqrstuvwxyz0123456789_".utf8)
 
     /// The track as an audio record payload.
     public func serialized() -> [UInt8] {
@@ -66,8 +68,9 @@ extension AudioTrack {
             throw input.error("unsupported version \(version) (this build reads version \(Self.recordVersion))")
         }
         let nameBytes = try input.take(Int(try input.u16("codec name length")), "codec name")
-        guard let name = String(validating: nameBytes, as: UTF8.self), !name.isEmpty else {
-            throw input.error("codec name is empty or not UTF-8")
+        guard let name = String(validating: nameBytes, as: UTF8.self), !name.isEmpty,
+              name.utf8.allSatisfy(Self.codecNameBytes.contains) else {
+            throw input.error("codec name of \(nameBytes.count) bytes is not an FFmpeg codec name (a-z, 0-9, _)")
         }
         let sampleRate = Int(try input.u32("sample rate"))
         let channels = Int(try input.u16("channels"))

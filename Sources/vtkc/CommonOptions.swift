@@ -211,9 +211,10 @@ enum LatentEncodingKind: String, ExpressibleByArgument, CaseIterable {
 extension TilingMode: ExpressibleByArgument {}
 extension BlendRamp: ExpressibleByArgument {}
 
-/// Writes one line to standard error.
+/// Writes one line to standard error, its control characters escaped (a name or message that
+/// comes from a file cannot forge lines or send terminal escapes).
 func printError(_ line: String) {
-    StandardStreams.writeError(line + "\n")
+    StandardStreams.writeError(StandardStreams.printable(line) + "\n")
 }
 
 /// Prints `value` as pretty, key-sorted JSON on standard output, keys in snake_case (the one

@@ -25,10 +25,15 @@ enum ErrorHints {
         }
     }
 
-    /// `error` with its hint appended (same exit status, 1); other errors unchanged.
+    /// `error` with its hint appended (same exit status, 1), its message escaped for the
+    /// terminal (`StandardStreams.printable`: text from a file, such as a model name, cannot
+    /// break the one line); the argument parser's own errors unchanged (usage, status 64).
     static func adding(to error: Error) -> Error {
-        guard let hint = hint(for: error) else { return error }
-        return HintedError(message: error.localizedDescription + "; " + hint)
+        guard error is LocalizedError, !(error is ValidationError), !(error is ExitCode), !(error is CleanExit) else {
+            return error
+        }
+        let hint = hint(for: error).map { "; " + $0 } ?? ""
+        return HintedError(message: StandardStreams.printable(error.localizedDescription) + hint)
     }
 }
 

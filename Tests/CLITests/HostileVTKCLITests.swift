@@ -156,4 +156,13 @@ final class HostileVTKCLITests: XCTestCase {
             try expectRefusal(arguments, mentioning: ["h.vtk", "group 0", "latent value 100", "nan"])
         }
     }
+
+    /// Text from a file (here the model name) cannot break an error into several lines.
+    func testErrorsNamingFileTextStayOneLine() throws {
+        var forged = header!
+        forged.modelName = "evil\nError: forged second line\u{1B}[2J"
+        forged.modelSHA256 = [UInt8](repeating: 7, count: 32)
+        try write("m.vtk", header: forged)
+        try expectRefusal(["expand", "m.vtk", "-o", "o.mp4", "--model", model], mentioning: ["m.vtk", #"evil\u{a}Error"#])
+    }
 }

@@ -47,4 +47,43 @@ final class AudioRecordTests: XCTestCase {
             }
         }
     }
+
+    /// Issue 30.1: every field is held to what a muxer accepts; the limits, not the muxer,
+    /// refuse a record (flags 0x2000 crashed libavformat), each with a one-line message.
+    func testFieldsOutsideTheMuxersRangeAreRefused() throws {
+        var cases: [(String, (inout AudioTrack) -> Void)] = [
+            ("flags 0x2000", { $0.packets[0].flags = 0x2000 }),
+            ("flags 0x8", { $0.packets[0].flags = 0x8 }),
+            ("pts 9223372036854775807", { $0.packets[0].pts = .max }),
+            ("duration -1", { $0.packets[1].duration = -1 }),
+            ("sample rate, channel count and time base must be positive", { $0.channels = 0 }),
+            ("channel mask has 2 channels but the track 6", { $0.channels = 6 }),
+            ("sample rate 2000000", { $0.sampleRate = 2_000_000 }),
+            ("not one vtkc stores", { $0.codecName = "pcm_s16le" }),
+        ]
+        cases.append(("is not an FFmpeg codec name", { $0.codecName = "aa\n" }))
+        for (message, edit) in cases {
+            var track = sample
+            edit(&track)
+            XCTAssertThrowsError(try AudioTrack(serialized: track.serialized()), message) {
+                XCTAssertTrue($0.localizedDescription.contains(message), "\($0.localizedDescription)")
+                XCTAssertFalse($0.localizedDescription.contains("\n"))
+            }
+        }
+    }
+
+    /// What the audio fuzzer found (Fuzz/regressions/audio): a codec name with a newline
+    /// broke the one-line error.
+    func testFuzzRegressionsGiveOneLineErrors() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Fuzz/regressions/audio")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        XCTAssertFalse(names.isEmpty)
+        for name in names {
+            let bytes = Array(try Data(contentsOf: folder.appendingPathComponent(name)))
+            do { _ = try AudioTrack(serialized: bytes) } catch {
+                XCTAssertFalse(error.localizedDescription.contains("\n"), name)
+            }
+        }
+    }
 }
