@@ -71,6 +71,6 @@ test -x "$out/$target-fuzz"
 
 cd "$out/$target"
 core=$(( $(nproc) - 1 ))
-nice -n 19 taskset -c "$core" "../$target-fuzz" "${budget[@]}" -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048 \
+SWIFT_BACKTRACE=enable=no nice -n 19 taskset -c "$core" "../$target-fuzz" "${budget[@]}" -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048 \
     -max_len="$max_len" -print_final_stats=1 -artifact_prefix=artifacts/ ${dict[@]+"${dict[@]}"} \
     corpus "../../../$seeds" 2>&1 | tail -25
