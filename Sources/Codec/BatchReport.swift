@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import SafeInput
 import SafeOutput
 
 /// The JSON-lines file `--report` names: one `BatchResult` per line, keys sorted, committed
@@ -57,9 +58,7 @@ struct BatchReport {
     static func whyNotAReport(_ path: String) -> String? {
         var info = stat()
         guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size > 0 else { return nil }
-        guard let handle = FileHandle(forReadingAtPath: path) else { return "it cannot be read" }
-        defer { try? handle.close() }
-        let head = (try? handle.read(upToCount: firstLineLimit)) ?? Data()
+        guard let head = try? Data(InputFile.read(path, upTo: firstLineLimit)) else { return "it cannot be read" }
         guard let end = head.firstIndex(of: 0x0A) else {
             return head.count < firstLineLimit ? "its first line is not finished" : "its first line is longer than 64 KiB"
         }

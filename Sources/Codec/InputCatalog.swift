@@ -1,4 +1,5 @@
 import Foundation
+import SafeInput
 
 /// One input of a batch: where it is and the relative path its outputs are named after.
 public struct CatalogEntry: Sendable, Equatable {
@@ -53,9 +54,18 @@ public enum InputCatalog {
     }
 
     /// The entries of a list file.
+    /// The largest list file read.
+    static let listLimit = 1 << 30
+
     static func listEntries(_ listFile: String) throws -> [CatalogEntry] {
-        guard let data = FileManager.default.contents(atPath: listFile),
-              let text = String(data: data, encoding: .utf8) else {
+        let bytes: [UInt8]
+        do { bytes = try InputFile.read(listFile, upTo: listLimit + 1) } catch {
+            throw CodecError.invalidOption("list file \(error.description)")
+        }
+        guard bytes.count <= listLimit else {
+            throw CodecError.invalidOption("list file \(listFile) is larger than 1 GiB")
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
             throw CodecError.invalidOption("list file \(listFile): cannot read it as a UTF-8 text file")
         }
         // "\r\n" is one Character in Swift: split on both line ends.

@@ -53,6 +53,26 @@ public enum InputFile {
         close(fd)
     }
 
+    /// The first `limit` bytes of the regular file `path` (all of it when shorter), read
+    /// through `openRegular`.
+    public static func read(_ path: String, upTo limit: Int) throws(InputFileError) -> [UInt8] {
+        let fd = try openRegular(path)
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while bytes.count < limit {
+            let wanted = min(chunk.count, limit - bytes.count)
+            let got = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, wanted) }
+            if got < 0 && errno == EINTR { continue }
+            guard got >= 0 else {
+                throw InputFileError(path: path, reason: "cannot be read: \(String(cString: strerror(errno)))")
+            }
+            if got == 0 { break }
+            bytes += chunk[0..<got]
+        }
+        return bytes
+    }
+
     /// "a directory", "a FIFO", ... for a `st_mode`.
     public static func kindName(_ mode: mode_t) -> String {
         switch mode & S_IFMT {

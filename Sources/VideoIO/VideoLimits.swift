@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(SafeInput)
+import SafeInput  // scripts/fuzz.sh compiles its sources into this module
+#endif
 
 /// The frame sizes vtkc reads and writes: what its H.264 and FFV1 writers accept. The .vtk
 /// format declares the same limit (`VTKHeader.frameSideRange`), so compress refuses what
@@ -15,10 +18,8 @@ public enum VideoLimits {
 
     /// The W and H a YUV4MPEG2 file's header line declares, when the file is one.
     static func declaredY4MSize(_ path: String) -> (Int, Int)? {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
-        defer { try? handle.close() }
-        guard let head = try? handle.read(upToCount: 256),
-              let line = String(data: head, encoding: .ascii)?.split(separator: "\n").first,
+        guard let head = try? InputFile.read(path, upTo: 256),
+              let line = String(decoding: head, as: UTF8.self).split(separator: "\n").first,
               line.hasPrefix("YUV4MPEG2 ") else { return nil }
         var width: Int?, height: Int?
         for field in line.split(separator: " ") {

@@ -72,6 +72,7 @@ final class HostileEnvironmentCLITests: XCTestCase {
         XCTAssertEqual(mkfifo(shards.appendingPathComponent("model-00004.safetensors").path, 0o600), 0)
         XCTAssertEqual(mkfifo(dir.appendingPathComponent("f.vtk").path, 0o600), 0)
         XCTAssertEqual(mkfifo(dir.appendingPathComponent("f.mp4").path, 0o600), 0)
+        XCTAssertEqual(mkfifo(dir.appendingPathComponent("f.txt").path, 0o600), 0)
         let cases: [([String], String)] = [
             (["compress", "in.mp4", "-o", "a.vtk", "--model", "m.safetensors"], "m.safetensors: is a FIFO, not a regular file"),
             (["compress", "in.mp4", "-o", "a.vtk", "--model", "shards"], "model-00004.safetensors: is a FIFO, not a regular file"),
@@ -80,6 +81,7 @@ final class HostileEnvironmentCLITests: XCTestCase {
             (["compress", "f.mp4", "-o", "a.vtk", "--model", model], "f.mp4: is a FIFO, not a regular file"),
             (["compress", "/dev/zero", "-o", "a.vtk", "--model", model], "/dev/zero: is a character device, not a regular file"),
             (["expand", ".", "-o", "o.mp4", "--model", model], "is a directory, not a regular file"),
+            (["compress", "--list", "f.txt", "-o", "out", "--model", model], "list file f.txt is a FIFO, not a regular file"),
         ]
         for (arguments, message) in cases {
             let process = Process()
