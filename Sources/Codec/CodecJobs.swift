@@ -24,7 +24,8 @@ extension Compressor {
 
 extension Expander {
     /// Expands the .vtk file at `input` into a video at `target` (committed on success): H.264
-    /// MP4 or FFV1 Matroska as `options.container` says. A stored audio track MP4 cannot hold
+    /// MP4 or FFV1 Matroska as `options.container` says, with the source's display rotation
+    /// (`options.rotation` is replaced by the stored one). A stored audio track MP4 cannot hold
     /// is dropped with a `notice` (compress stores only tracks MP4 holds; Matroska holds them all).
     public func expand(file input: URL, to target: OutputTarget, options: VideoWriter.Options,
                        notice: (String) -> Void = { _ in }) throws -> ExpandSummary {
@@ -32,14 +33,34 @@ extension Expander {
         let header = source.header
         let layout = try prepare(header, path: input.path)
         let audio = AudioTrack.keptInMP4(try source.audioTrack(), notice: notice)
+        var options = options
+        options.rotation = try Self.displayRotation(header, path: input.path)
+        if options.rotation != 0, options.container != .mp4 {
+            // FFmpeg 5.1's Matroska muxer writes no display matrix (6.1's does).
+            notice("\(target.displayName) cannot record the source's \(options.rotation)-degree display rotation "
+                   + "(FFmpeg 5.1 writes none into Matroska); write .mp4 to keep it")
+        }
         let writer = try VideoWriter(
             url: URL(fileURLWithPath: target.stagingPath), width: header.width, height: header.height,
             frameRate: Rational(num: header.frameRate.num, den: header.frameRate.den),
-            options: options, audio: audio)
+            options: options, audio: audio, name: target.displayName)
         var summary = try expand(source, layout: layout, path: input.path, into: writer)
         try target.commit()
         summary.audio = audio != nil
         return summary
+    }
+}
+
+extension Expander {
+    /// The source's display rotation that `compress` kept in the metadata ("rotation"), which
+    /// expand writes back as a display matrix so that a phone clip plays upright as it did;
+    /// 0 when absent. Throws for any value other than 90, 180 or 270.
+    static func displayRotation(_ header: VTKHeader, path: String) throws -> Int {
+        guard let text = header.metadata["rotation"] else { return 0 }
+        guard let degrees = Int(text), [90, 180, 270].contains(degrees) else {
+            throw CodecError.inconsistentFile(path: path, detail: "metadata rotation is not 90, 180 or 270 degrees")
+        }
+        return degrees
     }
 }
 
@@ -67,7 +88,8 @@ public enum Transcoder {
         guard let first = try reader.nextFrame() else { throw CodecError.noFrames(path: input.path) }
         let (width, height) = (first.width, first.height)
         let writer = try VideoWriter(url: URL(fileURLWithPath: target.stagingPath), width: width,
-                                     height: height, frameRate: info.frameRate, options: options)
+                                     height: height, frameRate: info.frameRate, options: options,
+                                     name: target.displayName)
         var frame: RGBFrame? = first
         var count = 0
         while let current = frame {

@@ -109,8 +109,8 @@ public enum TileAxis {
 }
 
 extension TilingOptions: CustomStringConvertible {
-    /// The options in the words of the command line: "none", or "overlap, overlap 32, cosine blend".
+    /// The options in the words of the command line: "none", or "overlap 32 px, cosine blend".
     public var description: String {
-        mode.overlaps ? "\(mode.rawValue), overlap \(overlap), \(ramp.rawValue) blend" : mode.rawValue
+        mode.overlaps ? "\(mode.rawValue) \(overlap) px, \(ramp.rawValue) blend" : mode.rawValue
     }
 }

@@ -6,7 +6,9 @@ import Foundation
 /// output dropped without `commit()` deletes the file if `open()` created it.
 final class OutputFile {
     let pointer: UnsafeMutablePointer<AVFormatContext>
-    /// The file being written; every error names this path.
+    /// The file being written.
+    let file: String
+    /// The name every error gives the file (the user's destination, not a staging file).
     let path: String
     private var committed = false
     /// Whether `open()` created the file: only then does an uncommitted output delete it (a
@@ -15,11 +17,12 @@ final class OutputFile {
 
     /// Prepares a muxer of the given FFmpeg format name (e.g. "mp4") for `url`. The file is
     /// created by `open()`, after the streams are added.
-    init(url: URL, format: String) throws {
+    init(url: URL, format: String, name: String? = nil) throws {
         FFmpegLog.configure()
-        path = url.path
+        file = url.path
+        path = name ?? url.path
         var context: UnsafeMutablePointer<AVFormatContext>?
-        try check(avformat_alloc_output_context2(&context, nil, format, path),
+        try check(avformat_alloc_output_context2(&context, nil, format, file),
                   "set up \(format) muxer", path)
         guard let context else {
             throw FFmpegError(code: vtkc_averror(ENOMEM), operation: "set up muxer", path: path)
@@ -48,8 +51,8 @@ final class OutputFile {
     /// Creates the file and writes the container header.
     func open() throws {
         var info = stat()
-        created = lstat(path, &info) != 0 && errno == ENOENT
-        try check(avio_open(&pointer.pointee.pb, "file:" + path, AVIO_FLAG_WRITE),
+        created = lstat(file, &info) != 0 && errno == ENOENT
+        try check(avio_open(&pointer.pointee.pb, "file:" + file, AVIO_FLAG_WRITE),
                   "create output file", path)
         try check(avformat_write_header(pointer, nil), "write container header", path)
     }
@@ -78,7 +81,7 @@ final class OutputFile {
         if pointer.pointee.pb != nil { avio_closep(&pointer.pointee.pb) }
         avformat_free_context(pointer)
         var info = stat()
-        if !committed, created, lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG { unlink(path) }
+        if !committed, created, lstat(file, &info) == 0, info.st_mode & S_IFMT == S_IFREG { unlink(file) }
     }
 }
 

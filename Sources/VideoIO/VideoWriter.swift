@@ -42,6 +42,8 @@ public final class VideoWriter {
     }
 
     public let url: URL
+    /// The file's name in every error (the destination the user named, not a staging file).
+    public let name: String
     public let width: Int
     public let height: Int
     public let frameRate: Rational
@@ -56,27 +58,30 @@ public final class VideoWriter {
     private var closed = false
 
     /// Prepares `url` for writing (created when the header is written). Throws a one-line
-    /// error naming the file when the path is not writable or an argument is out of range.
+    /// error naming the file (`name`, default its path) when the path is not writable or an
+    /// argument is out of range.
     public convenience init(url: URL, width: Int, height: Int, frameRate: Rational,
-                            options: Options = .init(), audio: AudioTrack? = nil) throws {
+                            options: Options = .init(), audio: AudioTrack? = nil, name: String? = nil) throws {
+        let path = name ?? url.path
         guard (0...51).contains(options.crf) else {
-            throw VideoIOError.invalidArgument(path: url.path, detail: "CRF \(options.crf) is outside 0...51")
+            throw VideoIOError.invalidArgument(path: path, detail: "CRF \(options.crf) is outside 0...51")
         }
         guard Options.presets.contains(options.preset) else {
-            throw VideoIOError.invalidArgument(path: url.path, detail:
+            throw VideoIOError.invalidArgument(path: path, detail:
                 "unknown x264 preset '\(options.preset)' (use one of \(Options.presets.joined(separator: ", ")))")
         }
         guard options.rotation % 90 == 0 else {
-            throw VideoIOError.invalidArgument(path: url.path, detail: "rotation \(options.rotation) is not a multiple of 90 degrees")
+            throw VideoIOError.invalidArgument(path: path, detail: "rotation \(options.rotation) is not a multiple of 90 degrees")
         }
         try self.init(url: url, width: width, height: height, frameRate: frameRate, spec: options.spec,
-                      audio: audio, rotation: options.rotation)
+                      audio: audio, rotation: options.rotation, name: path)
     }
 
     /// The general form: any FFmpeg encoder, pixel format and container (tests use it).
     init(url: URL, width: Int, height: Int, frameRate: Rational, spec: EncoderSpec,
-         audio track: AudioTrack?, rotation: Int = 0) throws {
-        let path = url.path
+         audio track: AudioTrack?, rotation: Int = 0, name: String? = nil) throws {
+        let path = name ?? url.path
+        self.name = path
         guard VideoLimits.frameSideRange.contains(width), VideoLimits.frameSideRange.contains(height) else {
             throw VideoIOError.invalidArgument(path: path, detail: VideoLimits.frameSizeProblem(width: width, height: height))
         }
@@ -92,7 +97,7 @@ public final class VideoWriter {
         self.width = width
         self.height = height
         self.frameRate = rate
-        output = try OutputFile(url: url, format: spec.container)
+        output = try OutputFile(url: url, format: spec.container, name: path)
         encoder = try VideoEncoder(spec: spec, width: width, height: height, frameRate: rate,
                                    globalHeader: output.wantsGlobalHeader, path: path)
         videoStream = try output.addStream()
@@ -123,9 +128,9 @@ public final class VideoWriter {
     /// Encodes one frame; it must be `width` x `height` with `width * height * 3` bytes.
     /// Its `pts` is ignored: frames are timed by their index and the frame rate.
     public func write(_ frame: RGBFrame) throws {
-        guard !closed else { throw VideoIOError.writerClosed(path: url.path) }
+        guard !closed else { throw VideoIOError.writerClosed(path: name) }
         guard frame.width == width, frame.height == height, frame.pixels.count == width * height * 3 else {
-            throw VideoIOError.frameMismatch(path: url.path, detail:
+            throw VideoIOError.frameMismatch(path: name, detail:
                 "got \(frame.width)x\(frame.height) with \(frame.pixels.count) bytes, expected \(width)x\(height) RGB24")
         }
         do {
@@ -141,10 +146,10 @@ public final class VideoWriter {
     /// Flushes the encoder, writes the remaining audio and the trailer, and closes the file.
     /// A video needs at least one frame.
     public func finish() throws {
-        guard !closed else { throw VideoIOError.writerClosed(path: url.path) }
+        guard !closed else { throw VideoIOError.writerClosed(path: name) }
         closed = true
         guard frameCount > 0 else {
-            throw VideoIOError.invalidArgument(path: url.path, detail: "no frames were written; nothing to save")
+            throw VideoIOError.invalidArgument(path: name, detail: "no frames were written; nothing to save")
         }
         try encoder.send(nil, pts: 0)
         try drain()
@@ -160,7 +165,7 @@ public final class VideoWriter {
         while true {
             let status = avcodec_receive_packet(ctx, packet.pointer)
             if status == vtkc_averror_eagain() || status == vtkc_averror_eof() { return }
-            try check(status, "encode video", url.path)
+            try check(status, "encode video", name)
             if packet.pointer.pointee.duration <= 0 { packet.pointer.pointee.duration = 1 }
             av_packet_rescale_ts(packet.pointer, ctx.pointee.time_base, videoStream.pointee.time_base)
             packet.pointer.pointee.stream_index = videoStream.pointee.index

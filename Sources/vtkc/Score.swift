@@ -13,7 +13,8 @@ struct Score: ParsableCommand {
             clip1.mp4, else with clip1.vtk or clip1.mkv: a folder of .vtk files scores against \
             the folder of videos they came from); a file without a partner, or a stem shared by \
             several unpaired files, is an error. Frames are compared in decoding order at the \
-            reference's size.
+            reference's size, as decoded: a display rotation (a phone clip's display matrix) is \
+            not applied to either side.
 
             A distorted file ending in .vtk is not a video: its latents are decoded in memory by \
             the engine (--model, as expand) and those frames are scored, with no video codec in \

@@ -165,4 +165,19 @@ final class HostileVTKCLITests: XCTestCase {
         try write("m.vtk", header: forged)
         try expectRefusal(["expand", "m.vtk", "-o", "o.mp4", "--model", model], mentioning: ["m.vtk", #"evil\u{a}Error"#])
     }
+
+    /// A stored rotation is written back as a display matrix; a value no source has is refused.
+    func testACraftedRotationIsRefused() throws {
+        var odd = header!
+        odd.metadata["rotation"] = "45"
+        try write("r.vtk", header: odd)
+        try expectRefusal(["expand", "r.vtk", "-o", "o.mp4", "--model", model],
+                          mentioning: ["r.vtk: metadata rotation is not 90, 180 or 270 degrees"])
+    }
+
+    /// `info` names the tiling once (issue 33.4).
+    func testInfoNamesTheTilingOnce() throws {
+        let r = try CodecCLI.run(["info", "good.vtk"], in: dir)
+        XCTAssertTrue(r.stdout.contains("), overlap 4 px, cosine blend\n"), r.stdout)
+    }
 }
