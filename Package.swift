@@ -34,6 +34,8 @@ let package = Package(
         .library(name: "Installation", targets: ["Installation"]),
         .library(name: "ViTok", targets: ["ViTok"]),
         .library(name: "VTKFormat", targets: ["VTKFormat"]),
+        // The .vtk reader behind a C ABI, for vtkc_py (ctypes): libvtkformat.so.
+        .library(name: "vtkformat", type: .dynamic, targets: ["VTKFormatABI"]),
         .library(name: "Metrics", targets: ["Metrics"]),
         .library(name: "Codec", targets: ["Codec"]),
         .library(name: "Research", targets: ["Research"]),
@@ -68,6 +70,7 @@ let package = Package(
         .target(name: "ViTok", dependencies: ["CDNNL", "COpenBLAS", "Installation", "SafeTensors"],
                 swiftSettings: kernelFlags),
         .target(name: "VTKFormat", dependencies: ["SafeInput"], swiftSettings: cpuFlags),
+        .target(name: "VTKFormatABI", dependencies: ["VTKFormat"], swiftSettings: cpuFlags),
         .target(name: "Metrics", dependencies: ["COpenBLAS", "Installation", "SafeTensors", "VideoIO"],
                 swiftSettings: kernelFlags),
         .target(name: "Codec",

@@ -8,6 +8,7 @@ Subjects (scripts/benchmarks/<subject>.py):
   i3d        I3D Kinetics-400 logits (Benchmarks/I3DBench) vs its sgemm floor and the PyTorch reference
   metrics    SSIM and LPIPS per frame in `vtkc score` vs scikit-image and PyTorch
   container  .vtk latent encodings vs the float16 path; CRC-32 throughput
+  native     .vtk latents in Python: the Swift coder through ctypes vs the pure-Python one; DataLoader tiles/s
 Each builds what it needs in release mode first (swift build / swiftc).
 """
 import importlib
@@ -16,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository root (scripts/__init__.py)
 
-SUBJECTS = ("engine", "i3d", "metrics", "container")
+SUBJECTS = ("engine", "i3d", "metrics", "container", "native")
 
 
 def main(argv) -> int:

@@ -33,14 +33,16 @@ class VTKDataset(Dataset):
     """Map-style dataset over .vtk files (a directory walked for *.vtk, a file, or a list).
     Keys are paths relative to the directory without ".vtk" (file stems for a list). Every
     file is read and checked once here (group counts for `per_group`); latents are decoded
-    per item, in pure Python for quantized files (docs/DATASETS.md has the speed): for
-    training, export webdataset shards and use ShardDataset."""
+    per item by the Swift coder (libvtkformat.so, `vtkc_py.native`; pure Python where it is
+    absent), well over 1,000 tiles a second with two DataLoader workers (`scripts/bench.py
+    native`)."""
 
     def __init__(self, source, per_group=False, with_metadata=False, transform=None):
         self.paths = _paths(source, find_vtk_files)
         root = Path(source) if isinstance(source, (str, Path)) and Path(source).is_dir() else None
         self.keys = [str(p.relative_to(root).with_suffix("").as_posix()) if root else p.stem for p in self.paths]
         self.per_group, self.with_metadata, self.transform = per_group, with_metadata, transform
+        self._open = None
         self.index = [(i, g) for i, p in enumerate(self.paths)
                       for g in range(VTKFile(p).group_count if per_group else 1)]
 
@@ -51,9 +53,20 @@ class VTKDataset(Dataset):
         """The sidecar dictionary of item `index`'s file."""
         return VTKFile(self.paths[self.index[index][0]]).metadata()
 
+    def __getstate__(self):
+        # An open file holds a native handle, which does not travel to spawned workers.
+        return {**self.__dict__, "_open": None}
+
+    def _file(self, i):
+        """File `i`, kept open while consecutive items come from it (a worker reading one
+        file's groups in turn parses and checks it once)."""
+        if self._open is None or self._open[0] != i:
+            self._open = (i, VTKFile(self.paths[i]))
+        return self._open[1]
+
     def __getitem__(self, index):
         i, g = self.index[index]
-        vtk = VTKFile(self.paths[i])
+        vtk = self._file(i)
         item = {"key": self.keys[i]}
         if self.per_group:
             item.update(group=g, latents=_tensor(vtk.group(g)))

@@ -8,17 +8,23 @@ from pathlib import Path
 import numpy as np
 
 from vtkc_py.container import Reader
+from vtkc_py.native import NativeReader, library
 from vtkc_py.layout import TileLayout
 
 
 class VTKFile:
     """Reads and checks a whole .vtk file (every CRC, the framing) on construction; latents
-    are decoded on demand. Raises `VTKError` (a ValueError) for a malformed file."""
+    are decoded on demand, by the Swift coder (`vtkc_py.native`, libvtkformat.so) where it is
+    found, else by the pure-Python reference; both give the same bits. `native=False` forces
+    the pure-Python coder. Raises `VTKError` (a ValueError) for a malformed file."""
 
-    def __init__(self, path):
+    def __init__(self, path, native=None):
         self.path = Path(path)
-        self.reader = Reader(self.path.read_bytes(), name=str(path))
+        data = self.path.read_bytes()
+        self.reader = Reader(data, name=str(path))
         self.header = self.reader.header
+        use_native = native if native is not None else library() is not None
+        self.native = NativeReader(data, str(path)) if use_native else None
 
     @property
     def width(self):
@@ -53,6 +59,10 @@ class VTKFile:
 
     def group(self, index):
         """The latents of group `index` (random access): float32 (tiles, tokens, channels)."""
+        if not 0 <= index < self.group_count:
+            raise IndexError(f"group {index} is outside 0..{self.group_count - 1}")
+        if self.native is not None:
+            return self.native.group(index).reshape(self.shape[1:])
         records = [(pos, p) for t, pos, p in self.reader.records if t == 1]
         pos, payload = records[index]
         return self.reader.decode_group(pos, payload).reshape(self.shape[1:])
@@ -60,6 +70,10 @@ class VTKFile:
     def latents(self):
         """Every group's latents: float32 (groups, tiles, tokens, channels), C order."""
         out = np.empty(self.shape, dtype=np.float32)
+        if self.native is not None:
+            for i in range(self.group_count):
+                self.native.group(i, out[i].reshape(-1))
+            return out
         for i, values in enumerate(self.reader.groups()):
             out[i] = values.reshape(self.shape[1:])
         return out

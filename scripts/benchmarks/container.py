@@ -4,7 +4,7 @@ checksum; the model digest, SHA-256 by libcrypto, is not the container's and is 
 
     .venv/bin/python scripts/bench.py container
 
-Compiles Benchmarks/ContainerBench.swift with the VTKFormat sources in release mode with the
+Compiles Benchmarks/ContainerBench.swift with the VTKFormat (and SafeInput) sources in release mode with the
 package's CPU target (swiftc -O -wmo -target-cpu haswell) into .build/bench/ and runs it.
 """
 import argparse
@@ -19,7 +19,8 @@ def main(argv=None, prog=None):
     out = REPO / ".build" / "bench"
     out.mkdir(parents=True, exist_ok=True)
     binary = out / "container-bench"
-    sources = sorted(str(p.relative_to(REPO)) for p in (REPO / "Sources" / "VTKFormat").glob("*.swift"))
+    sources = sorted(str(p.relative_to(REPO)) for folder in ("SafeInput", "VTKFormat")
+                     for p in (REPO / "Sources" / folder).glob("*.swift"))
     subprocess.run(["swiftc", "-O", "-wmo", "-target-cpu", "haswell", "-parse-as-library",
                     "-module-name", "VTKBench", *sources, "Benchmarks/ContainerBench.swift",
                     "-o", str(binary)], cwd=REPO, check=True)
