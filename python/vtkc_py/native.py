@@ -9,6 +9,7 @@ off), next to an installed `vtkc` (<prefix>/lib/vtkc/libvtkformat.so, as scripts
 import ctypes
 import os
 import shutil
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -46,7 +47,11 @@ def library():
     for path in candidates():
         if not path.is_file():
             continue
-        lib = ctypes.CDLL(str(path))
+        try:
+            lib = ctypes.CDLL(str(path))
+        except OSError as e:  # e.g. the Swift runtime it links is not on this machine
+            warnings.warn(f"{path} cannot be loaded ({e}); decoding .vtk latents in pure Python, about 100x slower")
+            continue
         lib.vtkformat_abi_version.restype = ctypes.c_int32
         if lib.vtkformat_abi_version() != ABI_VERSION:
             raise RuntimeError(f"{path}: ABI version {lib.vtkformat_abi_version()}, this vtkc_py needs {ABI_VERSION}")
