@@ -89,12 +89,14 @@ public final class BatchCompressor {
     /// The whole batch: plans `entries` under `outputDirectory` (made when missing), compresses
     /// each, writes one JSON line per input to the file `report` names (see `BatchReport`:
     /// an earlier report is replaced, any other file only with `rewriteAll`; committed at the
-    /// end) and returns the results in order, calling `done` after each input.
+    /// end) and returns the results in order, calling `done` after each input. `otherInputs`
+    /// (the `--list` file) are inputs no output may replace, as the videos are.
     public func run(_ entries: [CatalogEntry], outputDirectory: String, shard: ShardPlan? = nil,
-                    report: String? = nil, done: (BatchResult) -> Void = { _ in }) throws -> [BatchResult] {
+                    report: String? = nil, otherInputs: [String] = [],
+                    done: (BatchResult) -> Void = { _ in }) throws -> [BatchResult] {
         let items = try Self.plan(entries, outputDirectory: outputDirectory, shard: shard)
         // Every output (each .vtk, the report) against every input and each other, before any work.
-        let outputs = OutputPlan(inputs: entries.map(\.path), overwrite: rewriteAll)
+        let outputs = OutputPlan(inputs: otherInputs + entries.map(\.path), overwrite: rewriteAll)
         for item in items { try outputs.reserve(item.output) }
         if let report {
             try outputs.reserve(report)

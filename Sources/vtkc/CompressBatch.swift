@@ -14,7 +14,8 @@ extension Compress {
         let plan = try shard.map { try ShardPlan(parsing: $0) }
         let batch = BatchCompressor(compressor: try makeCompressor())
         batch.rewriteAll = out.overwrite
-        let results = try batch.run(entries, outputDirectory: out.output, shard: plan, report: report) { result in
+        let results = try batch.run(entries, outputDirectory: out.output, shard: plan, report: report,
+                                    otherInputs: list.map { [$0] } ?? []) { result in
             if result.status == .failed {
                 printError("\(result.path): FAILED: \(result.error ?? "unknown error")")
             } else if !out.quiet {

@@ -61,4 +61,11 @@ final class OutputPlanCLITests: XCTestCase {
             XCTAssertEqual(try Data(contentsOf: vtk), before)
         }
     }
+
+    /// The --list file is an input too: the report may not replace it, even with -y.
+    func testTheBatchReportIsNotTheListFile() throws {
+        try Data("ref.mp4\n".utf8).write(to: dir.appendingPathComponent("l.txt"))
+        try expectRefused(["compress", "--list", "l.txt", "-o", "out", "--report", "l.txt", "-y", "--model", model],
+                          "the output l.txt is an input of this command")
+    }
 }
