@@ -15,12 +15,14 @@ enum I3DTestSupport {
         try JSONSerialization.jsonObject(with: Data(contentsOf: fixture(name)))
     }
 
-    /// The converted weights (scripts/fetch_i3d.py); tests that need them skip when absent.
+    /// The converted weights (scripts/fetch_i3d.py); tests that need them skip, with the
+    /// reason, when absent, and fail instead with VTKC_REQUIRE_WEIGHTS=1 (scripts/test.sh).
     static func model() throws -> I3D {
         let url: URL
         do {
             url = try MetricWeights.i3dURL()
         } catch {
+            if ProcessInfo.processInfo.environment["VTKC_REQUIRE_WEIGHTS"] == "1" { throw error }
             throw XCTSkip("\(error.localizedDescription)")
         }
         return try cache.model(url)
