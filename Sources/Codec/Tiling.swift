@@ -55,7 +55,7 @@ public struct TilingOptions: Sendable, Equatable, Codable {
     public var overlap: Int
     public var ramp: BlendRamp
 
-    public init(mode: TilingMode, overlap: Int = 32, ramp: BlendRamp = .cosine) {
+    public init(mode: TilingMode, overlap: Int = TilingOptions.defaultOverlap(tileSize: 128), ramp: BlendRamp = .cosine) {
         self.mode = mode
         self.overlap = mode.overlaps ? overlap : 0
         self.ramp = ramp
@@ -81,7 +81,7 @@ public struct TilingOptions: Sendable, Equatable, Codable {
     public func validate(tileSize: Int) throws {
         guard overlap >= 0, overlap <= tileSize / 2 else {
             throw CodecError.invalidOption(
-                "overlap \(overlap) must be between 0 and \(tileSize / 2) (half a tile)")
+                "overlap \(overlap) is outside 0...\(tileSize / 2) for \(tileSize)-pixel tiles (at most half a tile)")
         }
     }
 }

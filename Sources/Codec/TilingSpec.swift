@@ -9,6 +9,13 @@ public struct TilingSpec: Equatable, Sendable {
     public var overlap: Int?
     public var ramp: BlendRamp?
 
+    /// A tiling from its parts; overlap and blend left nil take the defaults of `options`.
+    public init(mode: TilingMode, overlap: Int? = nil, ramp: BlendRamp? = nil) {
+        self.mode = mode
+        self.overlap = overlap
+        self.ramp = ramp
+    }
+
     /// Parses `text`; throws `CodecError.invalidOption` naming the accepted form.
     public init(parsing text: String) throws {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
@@ -30,14 +37,15 @@ public struct TilingSpec: Equatable, Sendable {
         ramp = options.mode.overlaps ? options.ramp : nil
     }
 
-    /// The options for tiles `tileSize` pixels wide; the overlap must be 0 to half a tile.
+    /// The options for tiles `tileSize` pixels wide (checked by `TilingOptions.validate`):
+    /// the one place a written or flagged tiling becomes options.
     public func options(tileSize: Int) throws -> TilingOptions {
-        let overlap = overlap ?? TilingOptions.defaultOverlap(tileSize: tileSize)
-        guard (0...(tileSize / 2)).contains(overlap) else {
-            throw CodecError.invalidOption("tiling '\(text)': overlap \(overlap) is outside 0...\(tileSize / 2) "
-                + "for \(tileSize)-pixel tiles")
+        let options = TilingOptions(mode: mode, overlap: overlap ?? TilingOptions.defaultOverlap(tileSize: tileSize),
+                                    ramp: ramp ?? TilingOptions.default(tileSize: tileSize).ramp)
+        do { try options.validate(tileSize: tileSize) } catch CodecError.invalidOption(let detail) {
+            throw CodecError.invalidOption("tiling '\(text)': \(detail)")
         }
-        return TilingOptions(mode: mode, overlap: overlap, ramp: ramp ?? TilingOptions.default(tileSize: tileSize).ramp)
+        return options
     }
 
     /// The written form: `none`, or `overlap:16:cosine` with what is given.

@@ -163,13 +163,9 @@ struct TilingArguments: ParsableArguments {
         }
     }
 
-    /// The options for tiles `tileSize` pixels wide.
-    func options(tileSize: Int) -> TilingOptions {
-        let base = TilingOptions.default(tileSize: tileSize)
-        return TilingOptions(mode: tiling ?? base.mode,
-                             overlap: overlap ?? TilingOptions.defaultOverlap(tileSize: tileSize),
-                             ramp: blend ?? base.ramp)
-    }
+    /// The tiling the flags name, unresolved: `TilingSpec.options(tileSize:)` fills in and
+    /// checks the defaults for the model's tiles.
+    var spec: TilingSpec { TilingSpec(mode: tiling ?? TilingOptions.defaultMode, overlap: overlap, ramp: blend) }
 }
 
 /// How latents are stored.

@@ -55,8 +55,8 @@ struct Compress: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp(
         "Batch: compress only shard K of N (0-based): the inputs whose relative output path's "
             + "SHA-256 (first 8 bytes, big-endian) mod N is K. N tasks cover every input once.",
-        valueName: "K/N"))
-    var shard: String?
+        valueName: "K/N"), transform: { try ShardPlan(parsing: $0) })
+    var shard: ShardPlan?
 
     @Option(name: .long, help: ArgumentHelp(
         "Resize frames so that their short side is this many pixels (aspect kept, long side "
@@ -92,7 +92,6 @@ struct Compress: ParsableCommand {
             throw ValidationError("--resize must be within \(FrameScaling.shortSideRange) (got \(resize))")
         }
         if resizeFilter != nil && resize == nil { throw ValidationError("--resize-filter applies only with --resize") }
-        if let shard { do { _ = try ShardPlan(parsing: shard) } catch { throw ValidationError("--shard: \(error.localizedDescription)") } }
         guard isBatch else { return }
         if inputs.contains("-") { throw ValidationError("- (standard input) cannot be part of a batch") }
         if out.output == "-" { throw ValidationError("a batch writes a directory: -o names it, not -") }
@@ -109,8 +108,7 @@ struct Compress: ParsableCommand {
     func makeCompressor() throws -> Compressor {
         let model = try modelOptions.load()
         let geometry = ClipGeometry(model.config)
-        let tiling = tilingArguments.options(tileSize: min(geometry.tileWidth, geometry.tileHeight))
-        try tiling.validate(tileSize: min(geometry.tileWidth, geometry.tileHeight))
+        let tiling = try tilingArguments.spec.options(tileSize: min(geometry.tileWidth, geometry.tileHeight))
         let compressor = Compressor(model: model, identity: try ModelIdentity(model), tiling: tiling,
                                     encoding: encodingArguments.encoding)
         compressor.preprocessing = preprocessing

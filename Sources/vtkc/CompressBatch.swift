@@ -11,7 +11,7 @@ extension Compress {
         guard !entries.isEmpty else {
             throw CodecError.noVideoFiles(inputs: inputs, extensions: Compress.videoExtensionList)
         }
-        let plan = try shard.map { try ShardPlan(parsing: $0) }
+        let plan = shard
         let batch = BatchCompressor(compressor: try makeCompressor())
         batch.rewriteAll = out.overwrite
         let results = try batch.run(entries, outputDirectory: out.output, shard: plan, report: report,

@@ -43,8 +43,8 @@ struct Latents: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp(
         "webdataset: largest shard file; a shard is closed before a sample that would pass it "
             + "(a larger sample gets a shard of its own). K/M/G/T (B) are powers of 1000, "
-            + "KiB/MiB/GiB/TiB of 1024 (default: 1GB).", valueName: "size"))
-    var shardSize: String?
+            + "KiB/MiB/GiB/TiB of 1024 (default: 1GB).", valueName: "size"), transform: ByteSize.parse)
+    var shardSize: Int?
 
     /// -y: also the sidecar, and for webdataset the latents-NNNNNN.tar shards already there.
     @OptionGroup var replace: OverwriteOption
@@ -66,7 +66,6 @@ struct Latents: ParsableCommand {
     func validate() throws {
         if format == .webdataset {
             if output == "-" { throw ValidationError("--format webdataset writes a directory: -o names it, not -") }
-            if let shardSize { do { _ = try ByteSize.parse(shardSize) } catch { throw ValidationError("--shard-size: \(error.localizedDescription)") } }
             return
         }
         if shardSize != nil { throw ValidationError("--shard-size applies only to --format webdataset") }
@@ -101,7 +100,7 @@ struct Latents: ParsableCommand {
         let entries = try InputCatalog.collect(arguments: inputs, extensions: InputCatalog.vtkExtensions)
         guard !entries.isEmpty else { throw CodecError.invalidOption("no .vtk files in \(inputs.joined(separator: ", "))") }
         let writer = WebDatasetWriter(directory: output,
-                                      shardSize: try shardSize.map(ByteSize.parse) ?? WebDatasetWriter.defaultShardSize,
+                                      shardSize: shardSize ?? WebDatasetWriter.defaultShardSize,
                                       overwrite: overwrite)
         let bar = ProgressBar(label: "latents", quiet: quiet)
         let summary = try writer.write(entries) { bar.update(done: $0, total: $1) }

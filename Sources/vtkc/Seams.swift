@@ -33,9 +33,10 @@ struct Seams: ParsableCommand {
 
     @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp(
         "Tilings to compare (default: none reflect overlap:16:linear overlap:16:cosine "
-            + "overlap:32:linear overlap:32:cosine).", valueName: "candidate"))
-    var tilings: [String] = ["none", "reflect", "overlap:16:linear", "overlap:16:cosine",
-                             "overlap:32:linear", "overlap:32:cosine"]
+            + "overlap:32:linear overlap:32:cosine).", valueName: "candidate"),
+        transform: { try TilingSpec(parsing: $0) })
+    var tilings: [TilingSpec] = [TilingSpec(mode: .none), TilingSpec(mode: .reflect)]
+        + [16, 32].flatMap { overlap in [BlendRamp.linear, .cosine].map { TilingSpec(mode: .overlap, overlap: overlap, ramp: $0) } }
 
     @Option(name: .long, help: ArgumentHelp("Use at most this many frames of each reference.", valueName: "n"))
     var frames: Int?
@@ -50,9 +51,6 @@ struct Seams: ParsableCommand {
         guard !references.isEmpty else { throw ValidationError("give at least one reference video") }
         if let frames, frames < 1 { throw ValidationError("--frames must be at least 1") }
         guard band >= 1 else { throw ValidationError("--band must be at least 1") }
-        do { _ = try tilings.map(TilingSpec.init(parsing:)) } catch {
-            throw ValidationError(error.localizedDescription)
-        }
     }
 
     func run() throws {
@@ -61,7 +59,7 @@ struct Seams: ParsableCommand {
                               encoding: encodingArguments.encoding, maxFrames: frames)
         study.band = band
         let results = try study.compare(references.map { URL(fileURLWithPath: $0) },
-                                        specs: try tilings.map(TilingSpec.init(parsing:))) { ref, r in
+                                        specs: tilings) { ref, r in
             printError("seams: \(r.tiling) on \(ref.relativePath): " + Self.format(r))
         }
         if json {

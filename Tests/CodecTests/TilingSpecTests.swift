@@ -8,7 +8,7 @@ final class TilingSpecTests: XCTestCase {
         XCTAssertEqual(try spec.options(tileSize: 128), TilingOptions(mode: .overlap, overlap: 24, ramp: .linear))
         XCTAssertThrowsError(try spec.options(tileSize: 32)) { error in
             XCTAssertEqual(error.localizedDescription,
-                           "invalid option: tiling 'overlap:24:linear': overlap 24 is outside 0...16 for 32-pixel tiles")
+                           "invalid option: tiling 'overlap:24:linear': overlap 24 is outside 0...16 for 32-pixel tiles (at most half a tile)")
         }
         // defaults come from the tile size: an eighth of a tile, the default ramp
         XCTAssertEqual(try TilingSpec(parsing: "overlap").options(tileSize: 64),
