@@ -152,7 +152,7 @@ public final class BatchCompressor {
         return result
     }
 
-    private func compress(_ item: BatchItem) throws -> CompressSummary {
+    private func compress(_ item: BatchItem) throws -> RunSummary {
         guard !OutputTarget.sameFile(item.input, item.output) else {
             throw CodecError.invalidOption("\(item.output) is the input itself; choose another output directory")
         }

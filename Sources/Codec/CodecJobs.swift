@@ -10,7 +10,7 @@ extension Compressor {
     /// Compresses the video `input` (a file, or standard input for streamable formats) into a
     /// .vtk file at `target` (committed on success), resizing and cropping its frames first as
     /// `preprocessing` says.
-    public func compress(_ input: VideoInput, to target: OutputTarget) throws -> CompressSummary {
+    public func compress(_ input: VideoInput, to target: OutputTarget) throws -> RunSummary {
         let reader = try VideoReader(input: input, scaling: preprocessing.scaling)
         let geometry = ClipGeometry(model.config)
         let frames = preprocessing.frames(of: reader, tileWidth: geometry.tileWidth, tileHeight: geometry.tileHeight)
@@ -28,7 +28,7 @@ extension Expander {
     /// (`options.rotation` is replaced by the stored one). A stored audio track MP4 cannot hold
     /// is dropped with a `notice` (compress stores only tracks MP4 holds; Matroska holds them all).
     public func expand(file input: URL, to target: OutputTarget, options: VideoWriter.Options,
-                       notice: (String) -> Void = { _ in }) throws -> ExpandSummary {
+                       notice: (String) -> Void = { _ in }) throws -> RunSummary {
         let source = try VTKFileSource(url: input)
         let header = source.header
         let layout = try prepare(header, path: input.path)
@@ -64,16 +64,6 @@ extension Expander {
     }
 }
 
-/// What a transcode produced.
-public struct TranscodeSummary: Sendable, Codable, Equatable {
-    public var frames: Int
-    public var width: Int
-    public var height: Int
-    public var frameRate: String
-    /// Bytes of the finished file.
-    public var bytes: Int
-}
-
 /// Decodes a video and writes every frame with the project's H.264 writer: the classic-codec
 /// baseline the tokenizer is measured against. Audio is dropped.
 public enum Transcoder {
@@ -81,7 +71,7 @@ public enum Transcoder {
     /// frames expected); `notice` gets one-line warnings (a variable frame rate).
     public static func transcode(file input: URL, to target: OutputTarget, options: VideoWriter.Options,
                                  progress: (Int, Int) -> Void = { _, _ in },
-                                 notice: (String) -> Void = { _ in }) throws -> TranscodeSummary {
+                                 notice: (String) -> Void = { _ in }) throws -> RunSummary {
         let reader = try VideoReader(url: input)
         let info = reader.info
         if let warning = info.variableRateWarning(path: input.path) { notice(warning) }
@@ -105,7 +95,7 @@ public enum Transcoder {
         try writer.finish()
         try target.commit()
         let rate = info.frameRate.reduced
-        return TranscodeSummary(frames: count, width: width, height: height,
+        return RunSummary(frames: count, width: width, height: height,
                                 frameRate: "\(rate.num)/\(rate.den)", bytes: target.committedBytes)
     }
 }

@@ -2,26 +2,6 @@ import Foundation
 import VideoIO
 import VTKFormat
 
-/// What a compression run produced.
-public struct CompressSummary: Sendable, Codable, Equatable {
-    public var frames: Int
-    public var groups: Int
-    public var tilesPerGroup: Int
-    public var width: Int
-    public var height: Int
-    public var frameRate: String
-    /// Whether an audio track was stored.
-    public var audio: Bool
-    /// How the frames were tiled and the latents stored, in the words of the options.
-    public var tiling: String
-    public var latentEncoding: String
-    /// Bytes of the finished file (0 when the sink is not a file).
-    public var bytes = 0
-
-    /// File bits per source pixel.
-    public var bitsPerPixel: Double { Double(bytes * 8) / Double(max(1, width * height * frames)) }
-}
-
 /// Streams frames through the model into a latent sink, one group at a time: memory does not
 /// grow with the length of the video.
 public final class Compressor {
@@ -53,7 +33,7 @@ public final class Compressor {
     /// Compresses every frame of `source` into `sink`; `path` names the input in errors and
     /// in the stored metadata.
     public func compress(_ source: FrameSource, path: String, into sink: LatentSink) throws
-        -> CompressSummary {
+        -> RunSummary {
         let geometry = ClipGeometry(model.config)
         let info = source.sourceInfo
         let rate = info.frameRate.reduced
@@ -85,10 +65,10 @@ public final class Compressor {
         }
         let audio = AudioTrack.keptInMP4(source.audio) { notice?($0) }
         try sink.finish(frameCount: grouper.framesRead, audio: audio)
-        return CompressSummary(
-            frames: grouper.framesRead, groups: groups, tilesPerGroup: layout.count,
-            width: layout.width, height: layout.height, frameRate: rate.description,
-            audio: audio != nil, tiling: tiling.description, latentEncoding: encoding.description)
+        return RunSummary(
+            frames: grouper.framesRead, width: layout.width, height: layout.height, frameRate: rate.description,
+            groups: groups, tilesPerGroup: layout.count, audio: audio != nil, tiling: tiling.description,
+            latentEncoding: encoding.description, bytes: 0)
     }
 
     private func header(info: SourceInfo, rate: Rational, layout: TileLayout,

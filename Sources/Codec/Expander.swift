@@ -2,18 +2,6 @@ import Foundation
 import VideoIO
 import VTKFormat
 
-/// What an expansion run produced.
-public struct ExpandSummary: Sendable, Codable, Equatable {
-    public var frames: Int
-    public var groups: Int
-    public var tilesPerGroup: Int
-    public var width: Int
-    public var height: Int
-    public var frameRate: String
-    /// Whether an audio track was written (set by `expand(file:to:options:)`).
-    public var audio = false
-}
-
 /// Decodes a latent stream group by group and writes exactly the source's frames.
 public final class Expander {
     public let model: LatentModel
@@ -44,7 +32,7 @@ public final class Expander {
 
     /// Decodes every group of `source` into `sink` and finishes the sink.
     public func expand(_ source: LatentSource, path: String, into sink: FrameSink) throws
-        -> ExpandSummary {
+        -> RunSummary {
         try expand(source, layout: try prepare(source.header, path: path), path: path, into: sink)
     }
 
@@ -61,7 +49,7 @@ public final class Expander {
 
     /// `expand` for a source already checked by `prepare`, which gave `layout`.
     func expand(_ source: LatentSource, layout: TileLayout, path: String, into sink: FrameSink) throws
-        -> ExpandSummary {
+        -> RunSummary {
         let decoded = frames(source, layout: layout, path: path)
         let total = decoded.header.frameCount
         while let frame = try decoded.nextFrame() {
@@ -69,9 +57,9 @@ public final class Expander {
             if decoded.atGroupEnd { progress?(decoded.framesDone, total) }
         }
         try sink.finish()
-        return ExpandSummary(
-            frames: decoded.framesDone, groups: decoded.groups, tilesPerGroup: layout.count,
-            width: layout.width, height: layout.height,
-            frameRate: "\(decoded.header.frameRate.num)/\(decoded.header.frameRate.den)")
+        return RunSummary(
+            frames: decoded.framesDone, width: layout.width, height: layout.height,
+            frameRate: "\(decoded.header.frameRate.num)/\(decoded.header.frameRate.den)",
+            groups: decoded.groups, tilesPerGroup: layout.count, audio: false)
     }
 }

@@ -99,7 +99,7 @@ public struct SeamStudy {
         _ = try Expander(model: model, identity: identity).expand(source, path: vtk.path, into: meter)
         // The --tilings spelling, so that a table row can be fed back as an option value.
         let name = TilingSpec(tiling).text
-        return Result(tiling: name, tilesPerGroup: summary.tilesPerGroup, frames: summary.frames,
+        return Result(tiling: name, tilesPerGroup: summary.tilesPerGroup ?? 0, frames: summary.frames,
                       bytes: sink.fileBytes, borderError: meter.borderError,
                       borderSamples: meter.borderSamples, restError: meter.restError,
                       restSamples: meter.restSamples, tileSteps: meter.tileSteps,

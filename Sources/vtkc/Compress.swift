@@ -132,11 +132,11 @@ struct Compress: ParsableCommand {
         let fps = Double(result.frames) / max(seconds, 1e-9)
         if out.json {
             try printJSON(RunReport(input: input, output: out.output, summary: result, seconds: seconds,
-                                    fields: ["bits_per_pixel": .number(result.bitsPerPixel), "frames_per_second": .number(fps)]))
+                                    fields: ["bits_per_pixel": .number(result.bitsPerPixel ?? 0), "frames_per_second": .number(fps)]))
         } else if !out.quiet {
             printError("\(target.displayName): \(result.frames) frames \(result.width)x\(result.height) @ "
-                + "\(result.frameRate), \(result.groups) groups x \(result.tilesPerGroup) tiles -> "
-                + "\(result.bytes) bytes (" + String(format: "%.4f bpp", result.bitsPerPixel)
+                + "\(result.frameRate), \(result.groups ?? 0) groups x \(result.tilesPerGroup ?? 0) tiles -> "
+                + "\(result.bytes ?? 0) bytes (" + String(format: "%.4f bpp", result.bitsPerPixel ?? 0)
                 + String(format: ") in %.1f s (%.2f fps)", seconds, fps))
         }
     }

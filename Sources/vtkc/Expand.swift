@@ -61,7 +61,7 @@ struct Expand: ParsableCommand {
                                     fields: ["frames_per_second": .number(fps)]))
         } else if !out.quiet {
             printError("\(target.displayName): \(result.frames) frames \(result.width)x\(result.height) @ "
-                + "\(result.frameRate)\(result.audio ? " with audio" : "")"
+                + "\(result.frameRate)\(result.audio == true ? " with audio" : "")"
                 + String(format: " in %.1f s (%.2f fps)", seconds, fps))
         }
     }

@@ -79,7 +79,6 @@ struct Info: ParsableCommand {
         if verify { try reader.verify() }
         let h = reader.header
         let counts = reader.byteCounts
-        let pixels = Double(h.width * h.height * h.frameCount)
         let rate = h.frameRate
         let tiling = TilingOptions(h.tiling)?.description ?? "\(h.tiling.mode)"
         let audio = try source.audioTrack().map {
@@ -102,8 +101,9 @@ struct Info: ParsableCommand {
             predictionStride: h.predictionStride,
             bytes: .init(file: counts.file, header: counts.header, latents: counts.groups,
                          audio: counts.audio, end: counts.end),
-            bitsPerPixel: Double(counts.file * 8) / pixels,
-            latentBitsPerPixel: Double(counts.groups * 8) / pixels,
+            bitsPerPixel: RunSummary.bitsPerPixel(bytes: counts.file, width: h.width, height: h.height, frames: h.frameCount),
+            latentBitsPerPixel: RunSummary.bitsPerPixel(bytes: counts.groups, width: h.width, height: h.height,
+                                                        frames: h.frameCount),
             audio: audio, preprocessing: preprocessing(h.metadata), metadata: h.metadata, verified: verify)
         if json { try printJSON(report) } else { try printOutput(text(report)) }
     }

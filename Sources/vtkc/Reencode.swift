@@ -35,7 +35,7 @@ struct Reencode: ParsableCommand {
                                               progress: { bar.update(done: $0, total: $1) },
                                               notice: { printError("vtkc: \($0)") })
         bar.finish()
-        let bitsPerPixel = Double(result.bytes * 8) / Double(result.width * result.height * result.frames)
+        let bitsPerPixel = result.bitsPerPixel ?? 0
         if out.json {
             try printJSON(RunReport(input: input, output: out.output, summary: result,
                                     seconds: Date().timeIntervalSince(start),
@@ -43,7 +43,7 @@ struct Reencode: ParsableCommand {
                                              "preset": .text(x264.preset)]))
         } else if !out.quiet {
             printError("\(target.displayName): \(result.frames) frames \(result.width)x\(result.height), "
-                + "\(result.bytes) bytes, " + String(format: "%.4f bits per pixel", bitsPerPixel))
+                + "\(result.bytes ?? 0) bytes, " + String(format: "%.4f bits per pixel", bitsPerPixel))
         }
     }
 }

@@ -193,7 +193,7 @@ final class PipelineTests: XCTestCase {
         url = directory.appendingPathComponent("pcm.vtk")
         let summary = try compressor.compress(SyntheticSource(width: 8, height: 8, count: 3, audio: pcm),
                                               path: "in.avi", into: try VTKFileSink(url: url, overwrite: false))
-        XCTAssertFalse(summary.audio)
+        XCTAssertEqual(summary.audio, false)
         XCTAssertNil(try VTKFileSource(url: url).audioTrack())
         XCTAssertEqual(notices.count, 1)
         XCTAssertTrue(notices[0].contains("pcm_s16le"), notices[0])
