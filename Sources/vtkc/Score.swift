@@ -136,7 +136,11 @@ struct Score: ParsableCommand {
         bar.finish()
         try csvTarget?.commit(Data(ScoreCSV.render(report).utf8))
         try plotTarget?.commit(Data(ScorePlot.render(report).utf8))
-        try printOutput(json ? try ScoreJSON.render(report) : ScoreTable.render(report, perFrame: perFrame), terminator: "")
+        if json {
+            try printJSON(ScoreJSON(report))
+        } else {
+            try printOutput(ScoreTable.render(report, perFrame: perFrame), terminator: "")
+        }
         if !quiet {
             for note in report.notes { printError("note: " + note) }
         }

@@ -1,48 +1,72 @@
 import Foundation
 import Metrics
 
-/// The JSON form of a score report (`--json`). PSNR of identical frames, +infinity, is the
-/// string "inf"; metrics that were not computed are absent.
-enum ScoreJSON {
-    static func render(_ report: ScoreReport) throws -> String {
-        var summary: [String: Any] = ["videos": report.videos.count, "frames": report.frameCount]
-        summary["psnr_mean"] = number(report.meanPSNR)
-        summary["psnr_pooled"] = number(report.pooledPSNR)
-        summary["ssim_mean"] = number(report.meanSSIM)
-        summary["lpips_mean"] = number(report.meanLPIPS)
-        if let fvd = report.fvd {
-            var entry: [String: Any] = ["value": fvd.value, "clips": fvd.clips, "protocol": FVDResult.protocolText]
-            entry["warning"] = fvd.warning
-            summary["fvd"] = entry
+/// The JSON form of a score report (`--json`), printed by `printJSON` like every other
+/// command's JSON. PSNR of identical frames, +infinity, is the string "inf"; metrics that were
+/// not computed are absent.
+struct ScoreJSON: Encodable {
+    let metrics: [String]
+    let summary: Summary
+    let videos: [Video]
+    let notes: [String]
+
+    init(_ report: ScoreReport) {
+        metrics = report.metrics.map(\.rawValue)
+        summary = Summary(videos: report.videos.count, frames: report.frameCount,
+                          psnrMean: Number(report.meanPSNR), psnrPooled: Number(report.pooledPSNR),
+                          ssimMean: Number(report.meanSSIM), lpipsMean: Number(report.meanLPIPS),
+                          fvd: report.fvd.map { FVD(value: $0.value, clips: $0.clips, protocol: FVDResult.protocolText,
+                                                    warning: $0.warning) })
+        videos = report.videos.map { video in
+            Video(reference: video.reference.path, distorted: video.distorted.path, width: video.width,
+                  height: video.height, frames: video.frames.count, distortedKind: video.distortedKind.rawValue,
+                  psnrMean: Number(video.meanPSNR), psnrPooled: Number(video.pooledPSNR),
+                  ssimMean: Number(video.meanSSIM), lpipsMean: Number(video.meanLPIPS),
+                  fvdClips: report.fvd == nil ? nil : video.fvdClips,
+                  perFrame: video.frames.map {
+                      Frame(frame: $0.index, mse: $0.mse, psnr: Number($0.psnr), ssim: Number($0.ssim), lpips: Number($0.lpips))
+                  })
         }
-        let videos: [[String: Any]] = report.videos.map { video in
-            var v: [String: Any] = [
-                "reference": video.reference.path, "distorted": video.distorted.path,
-                "width": video.width, "height": video.height, "frames": video.frames.count,
-                "distorted_kind": video.distortedKind.rawValue,
-            ]
-            v["psnr_mean"] = number(video.meanPSNR)
-            v["psnr_pooled"] = number(video.pooledPSNR)
-            v["ssim_mean"] = number(video.meanSSIM)
-            v["lpips_mean"] = number(video.meanLPIPS)
-            if report.fvd != nil { v["fvd_clips"] = video.fvdClips }
-            v["per_frame"] = video.frames.map { f -> [String: Any] in
-                var row: [String: Any] = ["frame": f.index, "mse": f.mse]
-                row["psnr"] = number(f.psnr)
-                row["ssim"] = number(f.ssim)
-                row["lpips"] = number(f.lpips)
-                return row
-            }
-            return v
-        }
-        let root: [String: Any] = ["metrics": report.metrics.map(\.rawValue), "summary": summary,
-                                   "videos": videos, "notes": report.notes]
-        let data = try JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys])
-        return String(decoding: data, as: UTF8.self) + "\n"
+        notes = report.notes
     }
 
-    private static func number(_ v: Double?) -> Any? {
-        guard let v else { return nil }
-        return v.isInfinite ? (v > 0 ? "inf" : "-inf") : v
+    struct Summary: Encodable {
+        let videos: Int, frames: Int
+        let psnrMean: Number?, psnrPooled: Number?, ssimMean: Number?, lpipsMean: Number?
+        let fvd: FVD?
+    }
+
+    struct FVD: Encodable {
+        let value: Double, clips: Int, `protocol`: String
+        let warning: String?
+    }
+
+    struct Video: Encodable {
+        let reference: String, distorted: String
+        let width: Int, height: Int, frames: Int
+        let distortedKind: String
+        let psnrMean: Number?, psnrPooled: Number?, ssimMean: Number?, lpipsMean: Number?
+        let fvdClips: Int?
+        let perFrame: [Frame]
+    }
+
+    struct Frame: Encodable {
+        let frame: Int, mse: Double
+        let psnr: Number?, ssim: Number?, lpips: Number?
+    }
+
+    /// A metric value; an infinite one is written "inf" or "-inf" (JSON has no infinity).
+    struct Number: Encodable {
+        let value: Double
+
+        init?(_ value: Double?) {
+            guard let value else { return nil }
+            self.value = value
+        }
+
+        func encode(to encoder: Encoder) throws {
+            var container = encoder.singleValueContainer()
+            if value.isInfinite { try container.encode(value > 0 ? "inf" : "-inf") } else { try container.encode(value) }
+        }
     }
 }
