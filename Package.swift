@@ -38,6 +38,7 @@ let package = Package(
         .library(name: "vtkformat", type: .dynamic, targets: ["VTKFormatABI"]),
         .library(name: "Metrics", targets: ["Metrics"]),
         .library(name: "Codec", targets: ["Codec"]),
+        .library(name: "Datasets", targets: ["Datasets"]),
         .library(name: "Research", targets: ["Research"]),
     ],
     dependencies: [
@@ -76,6 +77,11 @@ let package = Package(
         .target(name: "Codec",
                 dependencies: ["CCrypto", "SafeInput", "SafeOutput", "SafeTensors", "VideoIO", "ViTok", "VTKFormat"],
                 swiftSettings: cpuFlags),
+        // The batch and dataset side on top of the clip codec: input catalogs, shards, batch
+        // compress and its report, latent export and webdataset tar shards.
+        .target(name: "Datasets",
+                dependencies: ["Codec", "SafeInput", "SafeOutput", "SafeTensors", "VideoIO", "VTKFormat"],
+                swiftSettings: cpuFlags),
         // Research tooling on top of the codec (the tile-seam study behind `vtkc seams`).
         .target(name: "Research", dependencies: ["Codec", "Metrics", "VideoIO", "VTKFormat"],
                 swiftSettings: cpuFlags),
@@ -84,7 +90,8 @@ let package = Package(
         .executableTarget(
             name: "vtkc",
             dependencies: [
-                "Installation", "SafeInput", "SafeOutput", "VideoIO", "ViTok", "VTKFormat", "Metrics", "Codec", "Research",
+                "Installation", "SafeInput", "SafeOutput", "VideoIO", "ViTok", "VTKFormat", "Metrics", "Codec", "Datasets",
+                "Research",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: cpuFlags),
@@ -105,7 +112,7 @@ let package = Package(
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "VideoIO"],
                     resources: [.copy("Fixtures")], swiftSettings: cpuFlags),
         .testTarget(name: "CodecTests",
-                    dependencies: ["Codec", "SafeOutput", "SHA256Oracle", "VideoIO", "ViTok", "VTKFormat"],
+                    dependencies: ["Codec", "Datasets", "SafeOutput", "SHA256Oracle", "VideoIO", "ViTok", "VTKFormat"],
                     swiftSettings: cpuFlags),
         .testTarget(name: "ResearchTests", dependencies: ["Codec", "Research", "VideoIO"],
                     swiftSettings: cpuFlags),

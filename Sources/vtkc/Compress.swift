@@ -1,5 +1,6 @@
 import ArgumentParser
 import Codec
+import Datasets
 import SafeOutput
 import Foundation
 import VideoIO

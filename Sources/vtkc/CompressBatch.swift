@@ -1,5 +1,6 @@
 import ArgumentParser
 import Codec
+import Datasets
 import Foundation
 
 extension Compress {

@@ -1,4 +1,5 @@
 @testable import Codec
+@testable import Datasets
 import SHA256Oracle
 import VideoIO
 import XCTest

@@ -1,3 +1,4 @@
+import Codec
 import Foundation
 
 /// The POSIX ustar pieces of a deterministic tar file (the webdataset shards): every member a

@@ -1,3 +1,4 @@
+import Codec
 import Foundation
 
 /// One of N disjoint parts of a batch (`--shard K/N`), so that N independent tasks (a SLURM

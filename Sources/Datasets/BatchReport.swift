@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Codec
 import Foundation
 import SafeInput
 import SafeOutput
