@@ -14,15 +14,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-prefix=""
-while [ $# -gt 0 ]; do
-    case "$1" in
-        --prefix) prefix=${2:?--prefix needs a folder}; shift 2 ;;
-        --prefix=*) prefix=${1#--prefix=}; shift ;;
-        -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-        *) echo "install.sh: unknown argument '$1' (usage: scripts/install.sh [--prefix DIR])" >&2; exit 2 ;;
-    esac
-done
+source scripts/prefix_option.sh
+parse_prefix_option 2,13 "scripts/install.sh [--prefix DIR]" "$@"
 
 say() { printf '[install] %s\n' "$*" >&2; }
 

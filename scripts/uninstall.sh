@@ -3,15 +3,8 @@
 # manifest (DIR/share/vtkc/install-manifest) lists, then the folders it created, if empty.
 #   bash scripts/uninstall.sh --prefix DIR
 set -euo pipefail
-prefix=""
-while [ $# -gt 0 ]; do
-    case "$1" in
-        --prefix) prefix=${2:?--prefix needs a folder}; shift 2 ;;
-        --prefix=*) prefix=${1#--prefix=}; shift ;;
-        -h|--help) sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-        *) echo "uninstall.sh: unknown argument '$1' (usage: scripts/uninstall.sh --prefix DIR)" >&2; exit 2 ;;
-    esac
-done
+source "$(dirname "$0")/prefix_option.sh"
+parse_prefix_option 2,4 "scripts/uninstall.sh --prefix DIR" "$@"
 [ -n "$prefix" ] || { echo "uninstall.sh: give --prefix DIR" >&2; exit 2; }
 case "$prefix" in /*) ;; *) prefix="$(pwd)/$prefix" ;; esac
 root="${DESTDIR:-}$prefix"
