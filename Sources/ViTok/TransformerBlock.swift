@@ -56,44 +56,43 @@ struct TransformerBlock: Sendable {
         return copy
     }
 
-    /// Runs the block in place on `ws.x` (clips x tokens rows). Everything but attention is
-    /// row-local, so it runs as two parallel passes over row ranges, one per worker, with
-    /// single-threaded OpenBLAS inside each.
+    /// Runs the block in place on `ws.x` (clips x tokens rows), with the block's Linear
+    /// kernel (`products`: float32 on OpenBLAS, or int8 on oneDNN, chosen at load). Everything
+    /// but attention is row-local, so it runs as two parallel passes over row ranges, one per
+    /// worker, with single-threaded products inside each.
     func apply(_ ws: Workspace, clips: Int, tokens: Int, rope: RopeTable, bf16: BF16Attention?,
                threads: Int) {
-        if let int8 {
-            applyInt8(int8, ws, clips: clips, tokens: tokens, rope: rope, bf16: bf16, threads: threads)
-            return
-        }
         let rows = clips * tokens
-        let block = expanded(ws, threads: threads)
+        let block = int8 == nil ? expanded(ws, threads: threads) : self
         let (x, normed, qkvBuffer) = (SharedPointer(ws.x), SharedPointer(ws.normed),
                                       SharedPointer(ws.qkv))
         let (attention, gate, up) = (SharedPointer(ws.attention), SharedPointer(ws.gate),
                                      SharedPointer(ws.up))
         let halves = bf16 == nil ? nil : SharedPointer(ws.qkvBF16)
+        let scratch = ProductScratch(ws)
         let (width, hidden) = (width, hidden)
         parallelRows(rows, threads: threads) { range in
             let (first, count) = (range.lowerBound, range.count)
+            let product = block.products(scratch, rows: range)
             block.norm1.apply(x.base + first * width, rows: count, into: normed.base + first * width)
-            block.qkv.apply(normed.base + first * width, rows: count,
-                            into: qkvBuffer.base + first * 3 * width)
+            product(.qkv, normed.base + first * width, into: qkvBuffer.base + first * 3 * width)
             block.prepareAttention(qkvBuffer.base, rows: range, tokens: tokens, rope: rope,
                                    halves: halves?.base)
         }
         attend(ws, clips: clips, tokens: tokens, bf16: bf16, threads: threads)
         parallelRows(rows, threads: threads) { range in
             let (first, count) = (range.lowerBound, range.count)
+            let product = block.products(scratch, rows: range)
             let (xRows, normedRows) = (x.base + first * width, normed.base + first * width)
             let (gateRows, upRows) = (gate.base + first * hidden, up.base + first * hidden)
-            block.proj.apply(attention.base + first * width, rows: count, into: xRows,
-                             accumulate: true)
+            product(.proj, attention.base + first * width, into: xRows, accumulate: true)
             block.norm2.apply(xRows, rows: count, into: normedRows)
-            block.fc1.weightProduct(normedRows, rows: count, into: gateRows)
-            block.fc2.weightProduct(normedRows, rows: count, into: upRows)
+            product(.fc1, normedRows, into: gateRows, addBias: false)
+            // fc2 has fc1's input (on the int8 path quantized once, for both).
+            product(.fc2, normedRows, into: upRows, addBias: false, sameInput: true)
             swiGLUGate(gateRows, upRows, rows: count, columns: hidden,
                        biasA: block.fc1.bias!.pointer, biasG: block.fc2.bias!.pointer)
-            block.fc3.apply(gateRows, rows: count, into: xRows, accumulate: true)
+            product(.fc3, gateRows, into: xRows, accumulate: true)
         }
     }
 
