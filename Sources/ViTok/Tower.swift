@@ -8,14 +8,12 @@ struct Tower: Sendable {
     let width, hidden, tokens: Int
     /// Floats needed to expand the largest block's int8 weights (0 for a float model).
     let expandedWeightValues: Int
-    let precision: EnginePrecision
     /// The bf16 products of attention; nil when attention runs in float32.
     let bf16: BF16Attention?
 
     init(_ store: WeightStore, _ prefix: String, config: ViTokConfig, width: Int, depth: Int,
          heads: Int, hidden: Int, precision: EnginePrecision, attention: AttentionPrecision) throws {
         self.width = width
-        self.precision = precision
         self.hidden = hidden
         tokens = config.tokens
         blocks = try (0..<depth).map {
@@ -29,11 +27,12 @@ struct Tower: Sendable {
             ? try BF16Attention(tokens: tokens, tile: min(Workspace.queryTile, tokens)) : nil
     }
 
-    /// What a workspace for `clips` clips on `threads` workers must hold.
+    /// What a workspace for `clips` clips on `threads` workers must hold (int8 buffers when
+    /// the blocks' kernel, chosen at load, is int8).
     func workspaceShape(clips: Int, threads: Int) -> Workspace.Shape {
         Workspace.Shape(rows: clips * tokens, width: width, hidden: hidden, tokens: tokens,
                         workers: threads, weightValues: expandedWeightValues,
-                        int8: precision == .int8, bf16: bf16 != nil)
+                        int8: blocks.contains { $0.int8 != nil }, bf16: bf16 != nil)
     }
 
     /// Runs all blocks on `ws.x` and leaves the final LayerNorm's output in `ws.normed`.
