@@ -93,3 +93,23 @@ final class PreprocessedFrames: FrameSource {
         return RGBFrame(width: width, height: height, pixels: pixels, pts: frame.pts)
     }
 }
+
+/// The preprocessing a .vtk file's metadata records (`FramePreprocessing.settings` wrote it):
+/// the source size before resizing and cropping, and the settings used.
+public struct RecordedPreprocessing: Sendable, Equatable, Encodable {
+    public var sourceWidth: Int
+    public var sourceHeight: Int
+    public var resize: Int?
+    public var resizeFilter: String?
+    public var crop: String?
+
+    /// The record in `metadata`; nil when the frames were tiled as decoded.
+    public init?(metadata: [String: String]) {
+        guard let width = metadata["source_width"].flatMap(Int.init),
+              let height = metadata["source_height"].flatMap(Int.init) else { return nil }
+        (sourceWidth, sourceHeight) = (width, height)
+        resize = metadata["resize"].flatMap(Int.init)
+        resizeFilter = metadata["resize_filter"]
+        crop = metadata["crop"]
+    }
+}

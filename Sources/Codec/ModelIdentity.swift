@@ -1,4 +1,5 @@
 import Foundation
+import ViTok
 import VTKFormat
 
 /// What identifies a model in a .vtk file: its name, the SHA-256 of its weight files and its
@@ -38,5 +39,32 @@ public struct ModelIdentity: Sendable, Equatable {
         } catch {
             throw CodecError.modelMismatch(error.localizedDescription)
         }
+    }
+}
+
+/// A loaded model and its identity (its weights hashed once): what the compressor, the
+/// expander and the seam study are made from.
+public struct IdentifiedModel {
+    public let model: ViTokModel
+    public let identity: ModelIdentity
+
+    /// Loads the model `settings` name and hashes its weights.
+    public init(_ settings: EngineSettings) throws {
+        model = try settings.loadModel()
+        identity = try ModelIdentity(model)
+    }
+}
+
+extension Compressor {
+    /// A compressor for `loaded`.
+    public convenience init(_ loaded: IdentifiedModel, tiling: TilingOptions? = nil, encoding: VTKLatentEncoding = .default) {
+        self.init(model: loaded.model, identity: loaded.identity, tiling: tiling, encoding: encoding)
+    }
+}
+
+extension Expander {
+    /// An expander for `loaded`.
+    public convenience init(_ loaded: IdentifiedModel) {
+        self.init(model: loaded.model, identity: loaded.identity)
     }
 }

@@ -78,9 +78,6 @@ struct ModelOptions: ParsableArguments {
         EngineSettings(model: model, modelOriginName: "--model", precision: precision.precision,
                        attention: precision.attention, threads: runtime.threads)
     }
-
-    /// Loads the model the options name, or the default one, at the chosen precision.
-    func load() throws -> ViTokModel { try settings.loadModel() }
 }
 
 /// `--max-memory`, the limit on one group of frames, for the commands that decode or encode

@@ -107,11 +107,10 @@ struct Compress: ParsableCommand {
 
     /// A compressor for the model and options.
     func makeCompressor() throws -> Compressor {
-        let model = try modelOptions.load()
-        let geometry = ClipGeometry(model.config)
+        let loaded = try IdentifiedModel(modelOptions.settings)
+        let geometry = ClipGeometry(loaded.model.config)
         let tiling = try tilingArguments.spec.options(tileSize: min(geometry.tileWidth, geometry.tileHeight))
-        let compressor = Compressor(model: model, identity: try ModelIdentity(model), tiling: tiling,
-                                    encoding: encodingArguments.encoding)
+        let compressor = Compressor(loaded, tiling: tiling, encoding: encodingArguments.encoding)
         compressor.preprocessing = preprocessing
         compressor.memory = memoryOptions.memory
         compressor.notice = { printError("vtkc: \($0)") }

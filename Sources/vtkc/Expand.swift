@@ -45,8 +45,7 @@ struct Expand: ParsableCommand {
     func run() throws {
         let target = try out.target(input: input)
         let start = Date()
-        let model = try modelOptions.load()
-        let expander = Expander(model: model, identity: try ModelIdentity(model))
+        let expander = Expander(try IdentifiedModel(modelOptions.settings))
         expander.forceModel = forceModel
         expander.memory = memoryOptions.memory
         let bar = ProgressBar(label: "expand", quiet: out.quiet)

@@ -35,10 +35,6 @@ struct Info: ParsableCommand {
             var seconds: Double
         }
         /// What was done to the frames before tiling (`compress --resize/--crop`).
-        struct Preprocessing: Encodable {
-            var sourceWidth: Int; var sourceHeight: Int
-            var resize: Int?; var resizeFilter: String?; var crop: String?
-        }
         var file: String
         var model: Model
         var width: Int
@@ -62,7 +58,7 @@ struct Info: ParsableCommand {
         var bitsPerPixel: Double
         var latentBitsPerPixel: Double
         var audio: Audio?
-        var preprocessing: Preprocessing?
+        var preprocessing: RecordedPreprocessing?
         var metadata: [String: String]
         var verified: Bool
     }
@@ -104,16 +100,8 @@ struct Info: ParsableCommand {
             bitsPerPixel: RunSummary.bitsPerPixel(bytes: counts.file, width: h.width, height: h.height, frames: h.frameCount),
             latentBitsPerPixel: RunSummary.bitsPerPixel(bytes: counts.groups, width: h.width, height: h.height,
                                                         frames: h.frameCount),
-            audio: audio, preprocessing: preprocessing(h.metadata), metadata: h.metadata, verified: verify)
+            audio: audio, preprocessing: RecordedPreprocessing(metadata: h.metadata), metadata: h.metadata, verified: verify)
         if json { try printJSON(report) } else { try printOutput(text(report)) }
-    }
-
-    /// The preprocessing the metadata records, or nil when the frames were tiled as decoded.
-    func preprocessing(_ metadata: [String: String]) -> Report.Preprocessing? {
-        guard let width = metadata["source_width"].flatMap(Int.init),
-              let height = metadata["source_height"].flatMap(Int.init) else { return nil }
-        return .init(sourceWidth: width, sourceHeight: height, resize: metadata["resize"].flatMap(Int.init),
-                     resizeFilter: metadata["resize_filter"], crop: metadata["crop"])
     }
 
     /// The text report; every string that comes from the file is escaped for the terminal

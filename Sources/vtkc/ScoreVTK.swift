@@ -29,8 +29,7 @@ final class ScoreOpener {
     func open(_ url: URL) throws -> (frames: ScoredFrames, kind: DistortedKind) {
         guard Self.isVTK(url) else { return try VideoScorer.openVideo(url) }
         if expander == nil {
-            let model = try modelOptions.load()
-            let loaded = Expander(model: model, identity: try ModelIdentity(model))
+            let loaded = Expander(try IdentifiedModel(modelOptions.settings))
             loaded.forceModel = forceModel
             loaded.memory = memory.memory
             expander = loaded

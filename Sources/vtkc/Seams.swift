@@ -54,8 +54,8 @@ struct Seams: ParsableCommand {
     }
 
     func run() throws {
-        let model = try modelOptions.load()
-        var study = SeamStudy(model: model, identity: try ModelIdentity(model),
+        let loaded = try IdentifiedModel(modelOptions.settings)
+        var study = SeamStudy(model: loaded.model, identity: loaded.identity,
                               encoding: encodingArguments.encoding, maxFrames: frames)
         study.band = band
         let results = try study.compare(references.map { URL(fileURLWithPath: $0) },
