@@ -28,7 +28,7 @@ public enum OutputError: LocalizedError, Equatable, Sendable {
             return "\(path) is a \(kind); vtkc writes regular files, character devices, FIFOs "
                 + "or standard output (-)"
         case .terminal:
-            return "standard output is a terminal; redirect it to a file or a pipe, or name a file with -o"
+            return "standard output is a terminal; redirect it to a file or a pipe"
         case .sameAsInput(let path, let input):
             return path == input ? "the output \(path) is an input of this command; name another output"
                 : "the output \(path) is the input \(input) (the same file); name another output"

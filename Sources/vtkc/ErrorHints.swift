@@ -12,6 +12,7 @@ enum ErrorHints {
     static func hint(for error: Error) -> String? {
         switch error {
         case OutputError.exists: "pass -y to overwrite it"
+        case OutputError.terminal: "or name a file with -o instead"
         case CodecError.modelMismatch: "or --force-model to decode anyway"
         case CodecError.notABatchReport: "name another file, or pass -y to replace it (-y also rewrites every output)"
         case CodecError.memoryLimit: "raise it with --max-memory SIZE (e.g. --max-memory 16GB) if the machine has it"
