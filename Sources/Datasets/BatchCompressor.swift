@@ -154,9 +154,8 @@ public final class BatchCompressor {
     }
 
     private func compress(_ item: BatchItem) throws -> RunSummary {
-        guard !OutputTarget.sameFile(item.input, item.output) else {
-            throw CodecError.invalidOption("\(item.output) is the input itself; choose another output directory")
-        }
+        // `run(_:outputDirectory:)` planned every output already; an item run alone gets the same check.
+        try OutputPlan(inputs: [item.input], overwrite: true).reserve(item.output)
         try Self.makeDirectory(URL(fileURLWithPath: item.output).deletingLastPathComponent().path,
                                for: "create the directory")
         OutputTarget.removeStaleStaging(beside: item.output)

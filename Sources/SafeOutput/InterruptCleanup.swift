@@ -4,8 +4,9 @@ import Foundation
 /// Removes unfinished outputs when the process is interrupted. Every `OutputTarget` registers
 /// its staging file here while it is open; on SIGINT, SIGTERM or any other signal that would
 /// end the process (`terminatingSignals`) the registered files are deleted and the process
-/// exits with 128 + the signal number (130 for SIGINT, 143 for SIGTERM), as shells expect. SIGPIPE is ignored, so that writing to a closed pipe is an error the command
-/// reports (and cleans up after) instead of a silent death.
+/// exits with 128 + the signal number (130 for SIGINT, 143 for SIGTERM), as shells expect.
+/// SIGPIPE is ignored, so that writing to a closed pipe is an error the command reports (and
+/// cleans up after, `StandardStreams`) instead of a silent death.
 public enum InterruptCleanup {
     /// Installs the handlers (once; later calls do nothing).
     public static func install() {

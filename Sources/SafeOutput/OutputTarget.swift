@@ -189,13 +189,6 @@ public final class OutputTarget {
         return removed
     }
 
-    /// Whether both paths name one existing file (same device and inode).
-    public static func sameFile(_ a: String, _ b: String) -> Bool {
-        var x = stat(), y = stat()
-        guard stat(a, &x) == 0, stat(b, &y) == 0 else { return false }
-        return x.st_dev == y.st_dev && x.st_ino == y.st_ino
-    }
-
     /// The file a symbolic link finally points to, or `path` when it is not a link.
     private static func resolvingLink(_ path: String) -> String {
         var info = stat()

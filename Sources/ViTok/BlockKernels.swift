@@ -19,6 +19,17 @@ struct Int8Block: Sendable {
 /// A block's Linear layers.
 enum BlockLayer: Sendable {
     case qkv, proj, fc1, fc2, fc3
+
+    /// This layer's one of the five, given in block order.
+    func pick<Layer>(_ qkv: Layer, _ proj: Layer, _ fc1: Layer, _ fc2: Layer, _ fc3: Layer) -> Layer {
+        switch self {
+        case .qkv: qkv
+        case .proj: proj
+        case .fc1: fc1
+        case .fc2: fc2
+        case .fc3: fc3
+        }
+    }
 }
 
 /// The int8 path's per-row buffers in a workspace, shared by the row pieces of one pass.
@@ -76,28 +87,12 @@ extension TransformerBlock {
     }
 
     /// The float32 layer `layer`.
-    subscript(layer: BlockLayer) -> Linear {
-        switch layer {
-        case .qkv: qkv
-        case .proj: proj
-        case .fc1: fc1
-        case .fc2: fc2
-        case .fc3: fc3
-        }
-    }
+    subscript(layer: BlockLayer) -> Linear { layer.pick(qkv, proj, fc1, fc2, fc3) }
 }
 
 extension Int8Block {
     /// The int8 layer `layer`.
-    subscript(layer: BlockLayer) -> Int8Linear {
-        switch layer {
-        case .qkv: qkv
-        case .proj: proj
-        case .fc1: fc1
-        case .fc2: fc2
-        case .fc3: fc3
-        }
-    }
+    subscript(layer: BlockLayer) -> Int8Linear { layer.pick(qkv, proj, fc1, fc2, fc3) }
 }
 
 /// One piece of rows on the int8 path: its codes (rows x in), one scale and zero per row,
